@@ -1,0 +1,141 @@
+"""eduplatform: a school's yearly online-safety programme, on one Flask site.
+
+:func:`create_app` builds the application. It reads settings and content and registers the
+features; it does no database work (``flask --app app init-db`` creates and upgrades the schema).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from eduplatform import config as settings
+from eduplatform.access import refuse_undeclared_views
+from eduplatform.catalogue import load_catalogue
+from eduplatform.db import db
+from eduplatform.errors import register_error_handlers
+from eduplatform.extensions import babel, csrf, login_manager
+from eduplatform.i18n import select_locale
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the site: defaults, then the environment, then ``test_config``.
+
+    Raises :class:`eduplatform.catalogue.ContentError` naming every bad content file, and
+    :class:`eduplatform.config.ConfigError` for unsafe or malformed settings.
+    """
+    config: dict[str, Any] = dict(settings.DEFAULTS)
+    config.update(settings.from_environment())
+    config.update(test_config or {})
+    instance_path = Path(config["INSTANCE_PATH"])
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = settings.load_or_create_secret_key(instance_path)
+    config["DATABASE_URL"] = settings.normalise_database_url(config["DATABASE_URL"], instance_path)
+    settings.validate(config)
+
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        static_folder=str(settings.PROJECT_ROOT / "static"),
+        template_folder="templates",
+    )
+    app.config.update(config)
+    app.config.update(
+        TESTING=config["ENV"] == "testing",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=bool(config["HTTPS"]),
+        SESSION_COOKIE_NAME="eduplatform_session",
+        PERMANENT_SESSION_LIFETIME=timedelta(minutes=config["SESSION_MINUTES"]),
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session
+        BABEL_DEFAULT_LOCALE=config["DEFAULT_LOCALE"],
+        BABEL_TRANSLATION_DIRECTORIES=config["TRANSLATIONS_PATH"],
+        MAX_CONTENT_LENGTH=8 * 1024 * 1024,
+    )
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    app.before_request(lambda: refuse_undeclared_views(app.view_functions))
+    app.after_request(_security_headers)
+    _register_template_helpers(app)
+
+    from eduplatform.cli import register_commands
+
+    register_commands(app)
+
+    adapter = app.url_map.bind("localhost")
+    app.extensions["eduplatform.catalogue"] = load_catalogue(
+        Path(config["CURRICULUM_PATH"]),
+        Path(config["CONTENT_PATH"]),
+        Path(app.static_folder or ""),
+        lambda endpoint, **values: adapter.build(endpoint, values),
+        fallback_locale=config["LOCALES"][0],
+    )
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    from eduplatform.accounts.services import load_user_from_session
+    from eduplatform.i18n import _l
+
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to open that page.")
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # sessions are tied to the user's session token instead
+    login_manager.user_loader(load_user_from_session)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from eduplatform.accounts.views import bp as accounts_bp
+    from eduplatform.agreements.views import bp as agreements_bp
+    from eduplatform.health.views import bp as health_bp
+    from eduplatform.learning.views import bp as learning_bp
+    from eduplatform.people.views import bp as people_bp
+
+    for blueprint in (accounts_bp, learning_bp, agreements_bp, people_bp, health_bp):
+        app.register_blueprint(blueprint)
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    if request.path.startswith("/static/"):
+        return response
+    # Pages show personal records: never keep them in shared caches or the back-button cache.
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def _register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from eduplatform.access import Permission, can
+    from eduplatform.catalogue import current_catalogue
+    from eduplatform.forms import EmptyForm
+    from eduplatform.schools.models import year_group_label
+
+    @app.context_processor
+    def inject_helpers() -> dict[str, Any]:
+        return {
+            "can": lambda permission: can(current_user, permission),
+            "Permission": Permission,
+            "catalogue": current_catalogue(),
+            "locale": select_locale(),
+            "empty_form": EmptyForm,
+            "year_group_label": year_group_label,
+        }

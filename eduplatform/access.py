@@ -1,0 +1,166 @@
+"""Who may do what, and who may see whom. Nowhere else decides access.
+
+* **Permissions** come from roles (:data:`ROLE_PERMISSIONS`). Every view declares the permission
+  it needs with :func:`requires`, or :func:`public`; a view that declares neither is refused
+  (deny by default), and the access-matrix test fails until it is added there too.
+* **Scoping** rules say which people (and so which records) an actor may see. Each rule is a SQL
+  filter, so a list, a report and a single-record page all use the same rule and a report can
+  never show more than a page:
+
+  - everyone sees themself;
+  - staff see the pupils of the classes they teach this academic year;
+  - parents see their linked children;
+  - coordinators see everyone in their own school;
+  - trust leads see everyone in their trust's schools;
+  - administrators see everyone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import ColumnElement, false, or_, select, true
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.accounts.models import ParentLink, User
+from eduplatform.db import db
+from eduplatform.roles import Role
+from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
+
+__all__ = ["Permission", "Role", "can", "can_view_user", "public", "requires", "visible_users"]
+
+View = TypeVar("View", bound=Callable[..., Any])
+
+
+class Permission(StrEnum):
+    """Something a user may do. Views declare which one they need."""
+
+    #: See one's dashboard and change one's own password.
+    USE_SITE = "use_site"
+    #: Read modules and lessons, take quizzes.
+    LEARN = "learn"
+    #: Sign acceptable use agreements.
+    SIGN_AGREEMENTS = "sign_agreements"
+    #: See other people (within scope) and their records.
+    VIEW_PEOPLE = "view_people"
+    #: See the school's completion overview.
+    VIEW_SCHOOL_PROGRESS = "view_school_progress"
+
+
+_LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
+
+ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.PUPIL: frozenset(_LEARNERS),
+    Role.STAFF: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE}),
+    Role.GOVERNOR: frozenset(_LEARNERS),
+    Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE}),
+    Role.VISITOR: frozenset(_LEARNERS),
+    Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
+    Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
+    Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
+}
+
+
+def permissions_of(user: Any) -> frozenset[Permission]:
+    """Everything the user's roles allow (nothing for anonymous or inactive users)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return frozenset()
+    granted: set[Permission] = set()
+    for role in user.roles:
+        granted |= ROLE_PERMISSIONS[role]
+    return frozenset(granted)
+
+
+def can(user: Any, permission: Permission) -> bool:
+    """True when ``user`` holds ``permission`` through one of their roles."""
+    return permission in permissions_of(user)
+
+
+def requires(permission: Permission) -> Callable[[View], View]:
+    """Decorate a view: signed-out visitors go to sign-in, signed-in users without it get 403."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                from eduplatform.extensions import login_manager
+
+                return login_manager.unauthorized()
+            if not can(current_user, permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        guarded.required_permission = permission  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate
+
+
+def public(view: View) -> View:
+    """Mark a view as open to everyone, signed in or not (sign-in page, health check)."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def refuse_undeclared_views(view_functions: dict[str, Callable[..., Any]]) -> None:
+    """Deny by default: a view with neither :func:`requires` nor :func:`public` answers 403."""
+    endpoint = request.endpoint
+    if endpoint is None or endpoint == "static":
+        return
+    view = view_functions.get(endpoint)
+    if view is not None and not (getattr(view, "is_public", False) or hasattr(view, "required_permission")):
+        abort(403)
+
+
+# --- Scoping -----------------------------------------------------------------------------------
+
+
+def visible_users(actor: Any, year: AcademicYear | None = None) -> ColumnElement[bool]:
+    """A filter on :class:`User` rows: exactly the people ``actor`` may see."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return false()
+    roles = actor.roles
+    if Role.ADMIN in roles:
+        return true()
+    year = year or AcademicYear.current()
+    rules: list[ColumnElement[bool]] = [User.id == actor.id]
+    if Role.TRUST_LEAD in roles and actor.trust_id is not None:
+        rules.append(User.school_id.in_(select(School.id).where(School.trust_id == actor.trust_id)))
+    if Role.COORDINATOR in roles and actor.school_id is not None:
+        rules.append(User.school_id == actor.school_id)
+    if Role.STAFF in roles and actor.school_id is not None:
+        taught_pupils = (
+            select(ClassMember.user_id)
+            .join(SchoolClass, SchoolClass.id == ClassMember.class_id)
+            .join(ClassTeacher, ClassTeacher.class_id == SchoolClass.id)
+            .where(ClassTeacher.user_id == actor.id, SchoolClass.academic_year == year.start_year,
+                   SchoolClass.school_id == actor.school_id)
+        )
+        rules.append(User.id.in_(taught_pupils))
+    if Role.PARENT in roles:
+        rules.append(User.id.in_(select(ParentLink.child_id).where(ParentLink.parent_id == actor.id)))
+    return or_(*rules)
+
+
+def visible_records(actor: Any, user_id_column: Any) -> ColumnElement[bool]:
+    """A filter for any record table: rows whose ``user_id_column`` is a person ``actor`` may see."""
+    return user_id_column.in_(select(User.id).where(visible_users(actor)))
+
+
+def can_view_user(actor: Any, user_id: int) -> bool:
+    """True when ``actor`` may see the person ``user_id`` (the same rule as every list)."""
+    found = db.session.scalar(select(User.id).where(User.id == user_id, visible_users(actor)))
+    return found is not None
+
+
+def get_visible_user_or_404(actor: Any, user_id: int) -> User:
+    """Load a person the actor may see; anyone else is "not found", so ids leak nothing."""
+    user = db.session.scalar(select(User).where(User.id == user_id, visible_users(actor)))
+    if user is None:
+        abort(404)
+    return user

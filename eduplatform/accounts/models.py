@@ -1,0 +1,115 @@
+"""Users, the roles they hold and the parent-child links."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eduplatform.db import Base, utcnow
+from eduplatform.roles import Role
+from eduplatform.schools.models import School
+
+ROLE_ENUM = Enum(Role, name="role", values_callable=lambda roles: [role.value for role in roles],
+                 native_enum=False, length=20, validate_strings=True)
+
+
+class User(UserMixin, Base):
+    """A person who signs in: pupil, staff, governor, parent, visitor, coordinator or admin.
+
+    Children's data is kept to the minimum: a first name and last name (shown as first name and
+    initial), a year group and an optional school MIS id. No date of birth, no address.
+    """
+
+    __tablename__ = "user_account"
+    __table_args__ = (
+        UniqueConstraint("school_id", "external_id"),
+        CheckConstraint("username = lower(username)", name="username_lowercase"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The school the person belongs to; None only for trust leads and administrators.
+    school_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school.id"), index=True)
+    #: Trust leads: the trust whose schools they oversee.
+    trust_id: Mapped[Optional[int]] = mapped_column(ForeignKey("trust.id"), index=True)
+    #: Sign-in name, lower case, unique across the platform.
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    #: Optional contact address for adults.
+    email: Mapped[Optional[str]] = mapped_column(String(254))
+    #: The school's MIS id, used to match people on roster re-import.
+    external_id: Mapped[Optional[str]] = mapped_column(String(64))
+    #: Werkzeug password hash; None means password sign-in is not possible.
+    password_hash: Mapped[Optional[str]] = mapped_column(String(256))
+    #: The person must choose a new password at the next sign-in.
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: Random value embedded in the session cookie. Replacing it signs out every session.
+    session_token: Mapped[str] = mapped_column(String(64))
+    #: Failed sign-ins in a row; reset by a successful sign-in.
+    failed_sign_ins: Mapped[int] = mapped_column(default=0)
+    #: After too many failed sign-ins, password sign-in waits until this time.
+    sign_in_blocked_until: Mapped[Optional[datetime]]
+    #: Pupils: -1 Nursery, 0 Reception, 1-13 Year 1-13. None for adults.
+    year_group: Mapped[Optional[int]]
+    #: Preferred interface language; None follows the browser and the school.
+    locale: Mapped[Optional[str]] = mapped_column(String(16))
+    #: Set when the account is disabled: it can no longer sign in.
+    disabled_at: Mapped[Optional[datetime]]
+    #: Set when the person left the school; their records are kept.
+    left_at: Mapped[Optional[datetime]]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    school: Mapped[Optional[School]] = relationship()
+    role_rows: Mapped[list[UserRole]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", back_populates="user"
+    )
+
+    @property
+    def roles(self) -> frozenset[Role]:
+        return frozenset(row.role for row in self.role_rows)
+
+    def has_role(self, *roles: Role) -> bool:
+        return any(role in self.roles for role in roles)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled accounts cannot sign in.
+        return self.disabled_at is None and self.left_at is None
+
+    def get_id(self) -> str:  # Flask-Login: what the session cookie carries.
+        return f"{self.id}.{self.session_token}"
+
+    @property
+    def display_name(self) -> str:
+        """How the platform shows the person: pupils by first name and initial, adults in full."""
+        if self.has_role(Role.PUPIL):
+            return f"{self.first_name} {self.last_name[:1]}." if self.last_name else self.first_name
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class UserRole(Base):
+    """One role held by a user."""
+
+    __tablename__ = "user_role"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    role: Mapped[Role] = mapped_column(ROLE_ENUM, primary_key=True)
+
+    user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class ParentLink(Base):
+    """A parent or carer linked to a child, so they can see that child's records."""
+
+    __tablename__ = "parent_link"
+    __table_args__ = (CheckConstraint("parent_id <> child_id", name="not_self"),)
+
+    parent_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    child_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)

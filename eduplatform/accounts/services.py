@@ -1,0 +1,128 @@
+"""Accounts: creating people, passwords, signing in and out, and session invalidation.
+
+Sessions are signed cookies that carry the user's id and their current ``session_token``.
+Replacing the token (sign-out, password change, disabling the account) makes every cookie issued
+before it worthless, on every device, without any server-side session store.
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from eduplatform.accounts.models import ParentLink, User, UserRole
+from eduplatform.db import db, utcnow
+from eduplatform.roles import Role
+
+MIN_PASSWORD_LENGTH = 8
+#: Compared against when the username is unknown, so both cases take the same time.
+_DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def hash_password(password: str) -> str:
+    """Hash with Werkzeug's default method (the test suite may configure a cheaper one)."""
+    method = current_app.config.get("PASSWORD_HASH_METHOD") or None
+    return generate_password_hash(password, method=method) if method else generate_password_hash(password)
+
+
+def create_user(*, username: str, first_name: str, last_name: str, roles: set[Role] | frozenset[Role],
+                school_id: int | None, password: str | None = None, password_hash: str | None = None,
+                year_group: int | None = None, email: str | None = None, external_id: str | None = None,
+                trust_id: int | None = None, must_change_password: bool = False) -> User:
+    """Add a person with their roles. Callers: the demo seeder, roster import, administrators."""
+    user = User(
+        username=username.strip().lower(), first_name=first_name, last_name=last_name, school_id=school_id,
+        trust_id=trust_id, year_group=year_group, email=email, external_id=external_id,
+        password_hash=password_hash or (hash_password(password) if password else None),
+        must_change_password=must_change_password, session_token=new_session_token(),
+    )
+    user.role_rows = [UserRole(role=role) for role in sorted(roles)]
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def link_parent(parent: User, child: User) -> None:
+    """Link a parent or carer to a child of the same school."""
+    if parent.school_id != child.school_id:
+        raise ValueError("a parent can only be linked to a child of the same school")
+    db.session.add(ParentLink(parent_id=parent.id, child_id=child.id))
+    db.session.flush()
+
+
+def find_by_username(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username.strip().lower()))
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """Check a username and password. Returns the user, or None (and counts the failure).
+
+    Callers: the sign-in view. After ``MAX_FAILED_SIGN_INS`` failures in a row the account waits
+    ``SIGN_IN_BLOCK_MINUTES`` before a password is checked again, even a right one.
+    """
+    user = find_by_username(username)
+    if user is None or user.password_hash is None:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    now = utcnow()
+    if user.sign_in_blocked_until is not None and user.sign_in_blocked_until > now:
+        return None
+    if not check_password_hash(user.password_hash, password):
+        user.failed_sign_ins += 1
+        if user.failed_sign_ins >= current_app.config["MAX_FAILED_SIGN_INS"]:
+            user.sign_in_blocked_until = now + timedelta(minutes=current_app.config["SIGN_IN_BLOCK_MINUTES"])
+            user.failed_sign_ins = 0
+        db.session.flush()
+        return None
+    if not user.is_active:
+        return None
+    user.failed_sign_ins = 0
+    user.sign_in_blocked_until = None
+    db.session.flush()
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Invalidate every session cookie of ``user`` (sign-out, password change, disabling)."""
+    user.session_token = new_session_token()
+    db.session.flush()
+
+
+def change_password(user: User, new_password: str) -> None:
+    """Set a new password, clear the must-change flag and end every other session."""
+    user.password_hash = hash_password(new_password)
+    user.must_change_password = False
+    end_all_sessions(user)
+
+
+def disable_account(user: User) -> None:
+    """Stop the person signing in and end their sessions; their records are kept."""
+    user.disabled_at = utcnow()
+    end_all_sessions(user)
+
+
+def load_user_from_session(session_value: str) -> User | None:
+    """Flask-Login's user loader: the user only while the cookie's token is still current."""
+    user_id, _, token = session_value.partition(".")
+    if not user_id.isdigit() or not token:
+        return None
+    from eduplatform.db import db as database
+
+    user = database.session.get(User, int(user_id))
+    if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def count_real_users() -> int:
+    """How many accounts exist (the demo seeder refuses to run when there are any)."""
+    return db.session.scalar(select(func.count()).select_from(User)) or 0

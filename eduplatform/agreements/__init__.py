@@ -1,0 +1,1 @@
+"""Acceptable use agreements: reading and signing."""

@@ -1,0 +1,214 @@
+"""Reading ``curriculum/``: strands, audiences, modules and agreements (language-neutral YAML)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eduplatform.catalogue.files import Problems, check_keys, read_yaml
+from eduplatform.catalogue.model import Agreement, Audience, Learners, Module, Requirement, Signing
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
+KNOWN_ROLES = {"pupil", "staff", "governor", "parent", "visitor", "coordinator", "trust_lead", "admin"}
+
+
+@dataclass(frozen=True)
+class Curriculum:
+    strands: tuple[str, ...]
+    audiences: dict[str, Audience]
+    modules: dict[str, Module]
+    agreements: dict[str, Agreement]
+
+
+def _list_under(path: Path, data: Any, key: str, problems: Problems) -> list[Any]:
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        problems.add(path, f"must hold a list under '{key}'")
+        return []
+    return data[key]
+
+
+def _valid_id(path: Path, where: str, value: Any, problems: Problems) -> bool:
+    if isinstance(value, str) and ID_PATTERN.match(value):
+        return True
+    problems.add(path, f"{where}: id {value!r} must be lower-case letters, digits, '-' or '_'")
+    return False
+
+
+def _int_in_range(path: Path, where: str, value: Any, low: int, high: int, problems: Problems) -> bool:
+    if isinstance(value, int) and not isinstance(value, bool) and low <= value <= high:
+        return True
+    problems.add(path, f"{where}: must be a whole number from {low} to {high}, not {value!r}")
+    return False
+
+
+def _read_strands(root: Path, problems: Problems) -> tuple[str, ...]:
+    path = root / "strands.yaml"
+    strands = _list_under(path, read_yaml(path, problems), "strands", problems)
+    valid = [s for s in strands if _valid_id(path, "strand", s, problems)]
+    for strand in {s for s in valid if valid.count(s) > 1}:
+        problems.add(path, f"duplicate strand id '{strand}'")
+    return tuple(dict.fromkeys(valid))
+
+
+def _read_audiences(root: Path, problems: Problems) -> dict[str, Audience]:
+    path = root / "audiences.yaml"
+    audiences: dict[str, Audience] = {}
+    for order, item in enumerate(_list_under(path, read_yaml(path, problems), "audiences", problems)):
+        where = f"audience #{order + 1}"
+        if not isinstance(item, dict) or not check_keys(
+            path, where, item, {"id", "learners"}, {"year_groups", "roles", "age_band"}, problems
+        ):
+            continue
+        if not _valid_id(path, where, item["id"], problems):
+            continue
+        where = f"audience '{item['id']}'"
+        if item["id"] in audiences:
+            problems.add(path, f"duplicate audience id '{item['id']}'")
+            continue
+        try:
+            learners = Learners(item["learners"])
+        except ValueError:
+            problems.add(path, f"{where}: learners must be 'pupils' or 'adults'")
+            continue
+        year_groups = item.get("year_groups") or []
+        roles = item.get("roles") or []
+        if learners is Learners.PUPILS and not year_groups:
+            problems.add(path, f"{where}: pupil audiences need 'year_groups'")
+        if learners is Learners.ADULTS and not roles:
+            problems.add(path, f"{where}: adult audiences need 'roles'")
+        for year in year_groups:
+            _int_in_range(path, f"{where} year group", year, -1, 13, problems)
+        for role in roles:
+            if role not in KNOWN_ROLES:
+                problems.add(path, f"{where}: unknown role '{role}'")
+        audiences[item["id"]] = Audience(
+            id=item["id"], learners=learners, year_groups=frozenset(year_groups), roles=frozenset(roles),
+            age_band=item.get("age_band"), order=order,
+        )
+    return audiences
+
+
+def _read_agreements(root: Path, audiences: dict[str, Audience], problems: Problems) -> dict[str, Agreement]:
+    path = root / "agreements.yaml"
+    agreements: dict[str, Agreement] = {}
+    for order, item in enumerate(_list_under(path, read_yaml(path, problems), "agreements", problems)):
+        where = f"agreement #{order + 1}"
+        if not isinstance(item, dict) or not check_keys(
+            path, where, item, {"id", "audiences", "signing"}, {"renewal_months"}, problems
+        ):
+            continue
+        if not _valid_id(path, where, item["id"], problems):
+            continue
+        where = f"agreement '{item['id']}'"
+        if item["id"] in agreements:
+            problems.add(path, f"duplicate agreement id '{item['id']}'")
+            continue
+        for audience in item["audiences"] or []:
+            if audience not in audiences:
+                problems.add(path, f"{where}: unknown audience '{audience}'")
+        try:
+            signing = Signing(item["signing"])
+        except ValueError:
+            problems.add(path, f"{where}: signing must be 'tick' or 'typed_name'")
+            continue
+        renewal = item.get("renewal_months", 12)
+        _int_in_range(path, f"{where} renewal_months", renewal, 1, 120, problems)
+        agreements[item["id"]] = Agreement(
+            id=item["id"], audiences=frozenset(item["audiences"] or []), signing=signing,
+            renewal_months=renewal, order=order,
+        )
+    return agreements
+
+
+_MODULE_REQUIRED = {"id", "audience", "strands", "completion"}
+_MODULE_OPTIONAL = {"outcomes", "lessons", "quiz", "agreement", "pass_mark", "max_attempts", "renewal_months"}
+
+
+def _read_module(path: Path, item: dict[str, Any], order: int, curriculum: Curriculum,
+                 problems: Problems) -> Module | None:
+    where = f"module '{item['id']}'"
+    if item["audience"] not in curriculum.audiences:
+        problems.add(path, f"{where}: unknown audience '{item['audience']}'")
+    strands = tuple(item["strands"] or [])
+    if not strands:
+        problems.add(path, f"{where}: needs at least one strand")
+    for strand in strands:
+        if strand not in curriculum.strands:
+            problems.add(path, f"{where}: unknown strand '{strand}'")
+    lessons = tuple(item.get("lessons") or [])
+    for lesson_id in lessons:
+        _valid_id(path, f"{where} lesson", lesson_id, problems)
+    completion: set[Requirement] = set()
+    for requirement in item["completion"] or []:
+        try:
+            completion.add(Requirement(requirement))
+        except ValueError:
+            problems.add(path, f"{where}: unknown completion requirement '{requirement}'")
+    if not completion:
+        problems.add(path, f"{where}: completion needs at least one requirement")
+    has_quiz = bool(item.get("quiz", False))
+    agreement_id = item.get("agreement")
+    if Requirement.QUIZ in completion and not has_quiz:
+        problems.add(path, f"{where}: completion needs the quiz but the module has none ('quiz: true')")
+    if Requirement.LESSONS in completion and not lessons:
+        problems.add(path, f"{where}: completion needs the lessons but the module lists none")
+    if Requirement.AGREEMENT in completion and not agreement_id:
+        problems.add(path, f"{where}: completion needs an agreement but the module names none")
+    if agreement_id is not None and agreement_id not in curriculum.agreements:
+        problems.add(path, f"{where}: unknown agreement '{agreement_id}'")
+    pass_mark = item.get("pass_mark", 80)
+    _int_in_range(path, f"{where} pass_mark", pass_mark, 1, 100, problems)
+    max_attempts = item.get("max_attempts")
+    if max_attempts is not None:
+        _int_in_range(path, f"{where} max_attempts", max_attempts, 1, 100, problems)
+    renewal = item.get("renewal_months", 12)
+    _int_in_range(path, f"{where} renewal_months", renewal, 1, 120, problems)
+    outcomes = tuple(item.get("outcomes") or [])
+    for outcome in outcomes:
+        _valid_id(path, f"{where} outcome", outcome, problems)
+    return Module(
+        id=item["id"], audience=item["audience"], strands=strands, outcomes=outcomes, lesson_ids=lessons,
+        has_quiz=has_quiz, agreement_id=agreement_id, completion=frozenset(completion), pass_mark=pass_mark,
+        max_attempts=max_attempts, renewal_months=renewal, order=order,
+    )
+
+
+def _read_modules(root: Path, curriculum: Curriculum, problems: Problems) -> None:
+    lesson_owner: dict[str, str] = {}
+    order = 0
+    module_files = sorted((root / "modules").glob("*.yaml"))
+    if not module_files:
+        problems.add(root / "modules", "holds no module files (*.yaml)")
+    for path in module_files:
+        for item in _list_under(path, read_yaml(path, problems), "modules", problems):
+            order += 1
+            where = f"module #{order}"
+            if not isinstance(item, dict) or not check_keys(path, where, item, _MODULE_REQUIRED,
+                                                            _MODULE_OPTIONAL, problems):
+                continue
+            if not _valid_id(path, where, item["id"], problems):
+                continue
+            if item["id"] in curriculum.modules:
+                problems.add(path, f"duplicate module id '{item['id']}'")
+                continue
+            module = _read_module(path, item, order, curriculum, problems)
+            if module is None:
+                continue
+            for lesson_id in module.lesson_ids:
+                if lesson_id in lesson_owner:
+                    problems.add(path, f"duplicate lesson id '{lesson_id}' (also in module "
+                                       f"'{lesson_owner[lesson_id]}')")
+                lesson_owner[lesson_id] = module.id
+            curriculum.modules[module.id] = module
+
+
+def read_curriculum(root: Path, problems: Problems) -> Curriculum:
+    """Read the whole ``curriculum/`` folder, reporting every problem found."""
+    strands = _read_strands(root, problems)
+    audiences = _read_audiences(root, problems)
+    agreements = _read_agreements(root, audiences, problems)
+    curriculum = Curriculum(strands=strands, audiences=audiences, modules={}, agreements=agreements)
+    _read_modules(root, curriculum, problems)
+    return curriculum

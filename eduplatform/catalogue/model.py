@@ -1,0 +1,271 @@
+"""The immutable content catalogue: what the curriculum and content files describe.
+
+Structure (audiences, modules, agreements) is language-neutral and comes from ``curriculum/``;
+the words learners read come from ``content/<locale>/`` with a fallback to the default locale.
+Every lesson, quiz and agreement text carries a ``version``: a hash of its source file, which the
+records store so we always know which text someone read, answered or signed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+from markupsafe import Markup
+
+
+class Learners(StrEnum):
+    PUPILS = "pupils"
+    ADULTS = "adults"
+
+
+class QuestionType(StrEnum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TRUE_FALSE = "true_false"
+    PICTURE = "picture"
+
+
+class Requirement(StrEnum):
+    """One part of a module's completion rule."""
+
+    #: Every lesson of the module has been read.
+    LESSONS = "lessons"
+    #: The quiz has been passed at the module's pass mark.
+    QUIZ = "quiz"
+    #: The module's agreement has been signed (its current version).
+    AGREEMENT = "agreement"
+    #: Someone else records attendance (a teacher-led session or a workshop).
+    ATTENDANCE = "attendance"
+
+
+class Signing(StrEnum):
+    """How an agreement is signed."""
+
+    TICK = "tick"
+    TYPED_NAME = "typed_name"
+
+
+@dataclass(frozen=True)
+class Audience:
+    """A group of learners: a pupil key stage by year groups, or an adult group by roles."""
+
+    id: str
+    learners: Learners
+    #: Pupils: the year groups it covers (-1 Nursery, 0 Reception, 1-13).
+    year_groups: frozenset[int]
+    #: Adults: the roles it covers.
+    roles: frozenset[str]
+    #: The age band of the Education for a Connected World framework, e.g. "7-11".
+    age_band: str | None
+    order: int
+
+
+@dataclass(frozen=True)
+class Module:
+    """A unit of the programme for one audience (structure only; words are in ModuleContent)."""
+
+    id: str
+    audience: str
+    strands: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    lesson_ids: tuple[str, ...]
+    has_quiz: bool
+    agreement_id: str | None
+    completion: frozenset[Requirement]
+    #: Percentage needed to pass the quiz.
+    pass_mark: int
+    #: Quiz attempts allowed per academic year; None means no limit.
+    max_attempts: int | None
+    #: How long a completion stays valid, in months (12: every year; 24: every two years).
+    renewal_months: int
+    order: int
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    module_id: str
+    title: str
+    html: Markup
+    #: The lesson as plain text (read-aloud, reading-level checks).
+    text: str
+    version: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: str
+    #: Picture questions: path of the image under ``static/`` and its alt text.
+    image: str | None
+    alt: str | None
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: QuestionType
+    strand: str
+    prompt: str
+    options: tuple[Option, ...]
+    #: Shown after the attempt: teaches why the right answer is right.
+    explanation: str
+
+    @property
+    def correct_option_ids(self) -> frozenset[str]:
+        return frozenset(option.id for option in self.options if option.correct)
+
+
+@dataclass(frozen=True)
+class Quiz:
+    id: str
+    module_id: str
+    questions: tuple[Question, ...]
+    version: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class ModuleContent:
+    """The words of a module in one locale."""
+
+    module_id: str
+    title: str
+    summary: str
+    outcomes: Mapping[str, str]
+    lessons: tuple[Lesson, ...]
+    quiz: Quiz | None
+    locale: str
+
+
+@dataclass(frozen=True)
+class Promise:
+    """One item of an agreement ("I will ..."), with an optional picture."""
+
+    text: str
+    image: str | None
+    alt: str | None
+
+
+@dataclass(frozen=True)
+class ConsentItem:
+    """A separately chosen consent in an agreement (e.g. photos on the school website)."""
+
+    id: str
+    text: str
+
+
+@dataclass(frozen=True)
+class HelpContact:
+    """Where to get help: shown beside lessons, edited by the school in ``help.yaml``."""
+
+    name: str
+    detail: str
+    audiences: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """An acceptable use agreement (structure)."""
+
+    id: str
+    audiences: frozenset[str]
+    signing: Signing
+    #: Months a signature stays valid before it must be signed again.
+    renewal_months: int
+    order: int
+
+
+@dataclass(frozen=True)
+class AgreementContent:
+    """The text of an agreement in one locale."""
+
+    agreement_id: str
+    title: str
+    summary: str
+    html: Markup
+    promises: tuple[Promise, ...]
+    consents: tuple[ConsentItem, ...]
+    #: Plain text (read-aloud, reading level).
+    text: str
+    version: str
+    locale: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Everything the curriculum and content folders describe, loaded once at start-up."""
+
+    strands: tuple[str, ...]
+    audiences: Mapping[str, Audience]
+    modules: Mapping[str, Module]
+    agreements: Mapping[str, Agreement]
+    #: ``labels[locale]["strands"|"audiences"][id]``: display names.
+    labels: Mapping[str, Mapping[str, Mapping[str, str]]]
+    module_contents: Mapping[tuple[str, str], ModuleContent]
+    agreement_contents: Mapping[tuple[str, str], AgreementContent]
+    #: ``help_contacts[locale]``: where to get help.
+    help_contacts: Mapping[str, tuple[HelpContact, ...]]
+    #: Locales with content; the first is the fallback for the others.
+    locales: tuple[str, ...]
+
+    @property
+    def fallback_locale(self) -> str:
+        return self.locales[0]
+
+    def _pick_locale(self, locale: str, key: str, table: Mapping[tuple[str, str], object]) -> str:
+        return locale if (locale, key) in table else self.fallback_locale
+
+    def module_content(self, module_id: str, locale: str) -> ModuleContent:
+        """The module's words in ``locale``, or in the fallback locale when not translated."""
+        return self.module_contents[(self._pick_locale(locale, module_id, self.module_contents), module_id)]
+
+    def agreement_content(self, agreement_id: str, locale: str) -> AgreementContent:
+        """The agreement's text in ``locale``, or in the fallback locale when not translated."""
+        chosen = self._pick_locale(locale, agreement_id, self.agreement_contents)
+        return self.agreement_contents[(chosen, agreement_id)]
+
+    def label(self, kind: str, item_id: str, locale: str) -> str:
+        """Display name of a strand or audience in ``locale`` (falling back, then to the id)."""
+        for candidate in (locale, self.fallback_locale):
+            found = self.labels.get(candidate, {}).get(kind, {}).get(item_id)
+            if found:
+                return found
+        return item_id
+
+    def help_for(self, audience_ids: tuple[str, ...] | frozenset[str], locale: str) -> tuple[HelpContact, ...]:
+        """Help contacts for the given audiences, in ``locale`` or the fallback locale."""
+        contacts = self.help_contacts.get(locale) or self.help_contacts.get(self.fallback_locale, ())
+        wanted = set(audience_ids)
+        return tuple(contact for contact in contacts if contact.audiences & wanted)
+
+    def audiences_for(self, roles: frozenset[str], year_group: int | None) -> tuple[Audience, ...]:
+        """The audiences a person belongs to, from their roles and (pupils) year group."""
+        found = []
+        for audience in self.audiences.values():
+            if audience.learners is Learners.PUPILS:
+                if "pupil" in roles and year_group is not None and year_group in audience.year_groups:
+                    found.append(audience)
+            elif audience.roles & roles:
+                found.append(audience)
+        return tuple(sorted(found, key=lambda audience: audience.order))
+
+    def modules_for(self, audience_ids: tuple[str, ...] | frozenset[str]) -> tuple[Module, ...]:
+        """Modules of the given audiences, in programme order."""
+        wanted = set(audience_ids)
+        return tuple(module for module in self.modules.values() if module.audience in wanted)
+
+    def agreements_for(self, audience_ids: tuple[str, ...] | frozenset[str]) -> tuple[Agreement, ...]:
+        """Agreements that the given audiences sign, in order."""
+        wanted = set(audience_ids)
+        return tuple(agreement for agreement in self.agreements.values() if agreement.audiences & wanted)
+
+    def module_for_lesson(self, lesson_id: str) -> Module | None:
+        for module in self.modules.values():
+            if lesson_id in module.lesson_ids:
+                return module
+        return None

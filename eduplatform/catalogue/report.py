@@ -1,0 +1,73 @@
+"""Programme-level checks printed by ``flask check-content``: strand coverage and reading level."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from eduplatform.catalogue.model import Catalogue, Learners
+from eduplatform.catalogue.readability import ReadingLevel, measure
+
+#: The highest Flesch-Kincaid grade accepted per age band: far above this, the text is too hard.
+MAX_READING_GRADE = {"4-7": 3.5, "7-11": 6.0, "11-14": 9.0, "14-18": 12.0}
+
+
+@dataclass(frozen=True)
+class CoverageRow:
+    audience_id: str
+    #: Per strand: how many modules of the audience teach it (with quiz questions tagged to it).
+    modules_per_strand: dict[str, int]
+    questions_per_strand: dict[str, int]
+
+
+def strand_coverage(catalogue: Catalogue) -> list[CoverageRow]:
+    """For each pupil audience, how many modules and quiz questions address each strand."""
+    rows = []
+    for audience in catalogue.audiences.values():
+        if audience.learners is not Learners.PUPILS:
+            continue
+        modules = catalogue.modules_for((audience.id,))
+        by_module = {strand: 0 for strand in catalogue.strands}
+        by_question = {strand: 0 for strand in catalogue.strands}
+        for module in modules:
+            for strand in module.strands:
+                by_module[strand] += 1
+            quiz = catalogue.module_content(module.id, catalogue.fallback_locale).quiz
+            for question in quiz.questions if quiz else ():
+                by_question[question.strand] += 1
+        rows.append(CoverageRow(audience.id, by_module, by_question))
+    return rows
+
+
+def audience_texts(catalogue: Catalogue, audience_id: str) -> list[str]:
+    """Every learner-facing text of an audience in the fallback locale."""
+    texts: list[str] = []
+    locale = catalogue.fallback_locale
+    for module in catalogue.modules_for((audience_id,)):
+        content = catalogue.module_content(module.id, locale)
+        texts += [lesson.text for lesson in content.lessons]
+        if content.quiz:
+            texts += [question.prompt for question in content.quiz.questions]
+            texts += [question.explanation for question in content.quiz.questions]
+    for agreement in catalogue.agreements_for((audience_id,)):
+        texts.append(catalogue.agreement_content(agreement.id, locale).text)
+    return texts
+
+
+def reading_levels(catalogue: Catalogue) -> dict[str, ReadingLevel]:
+    return {audience_id: measure(audience_texts(catalogue, audience_id)) for audience_id in catalogue.audiences}
+
+
+def programme_problems(catalogue: Catalogue) -> list[str]:
+    """What keeps the programme from being complete and age-appropriate."""
+    problems = []
+    for row in strand_coverage(catalogue):
+        for strand, count in row.modules_per_strand.items():
+            if count == 0 or row.questions_per_strand[strand] == 0:
+                problems.append(f"audience '{row.audience_id}': no module with quiz questions covers strand '{strand}'")
+    levels = reading_levels(catalogue)
+    for audience in catalogue.audiences.values():
+        limit = MAX_READING_GRADE.get(audience.age_band or "")
+        if limit is not None and levels[audience.id].grade > limit:
+            problems.append(f"audience '{audience.id}': reading grade {levels[audience.id].grade} is above "
+                            f"{limit}, too hard for ages {audience.age_band}")
+    return problems

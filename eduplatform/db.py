@@ -1,0 +1,201 @@
+"""The database: declarative base, engine, one session per request, and schema upgrades.
+
+Views and services reach the session as ``db.session``. Services only ``flush()``; the request
+commits once, after the view returned a successful response (see :meth:`Database.init_app`),
+and any error rolls the whole request back.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys on, ``synchronous=NORMAL`` and a
+busy timeout. Requests that may write (POST and friends, CLI jobs) open their transaction with
+``BEGIN IMMEDIATE`` so a second writer waits for the lock instead of failing with "database is
+locked" half-way through; read-only requests use a plain deferred ``BEGIN`` and never block.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, g, has_request_context, request
+from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+
+from eduplatform.config import PROJECT_ROOT
+
+MIGRATIONS_PATH = PROJECT_ROOT / "migrations"
+_SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_WRITE_OPTION = "eduplatform_write"
+
+#: Stable constraint names, so migrations can alter constraints on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Base class of every table."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+def import_models() -> None:
+    """Import every feature's models so ``Base.metadata`` knows all tables (for Alembic)."""
+    import eduplatform.accounts.models  # noqa: F401
+    import eduplatform.records.models  # noqa: F401
+    import eduplatform.schools.models  # noqa: F401
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:
+    """Pragmas on every new SQLite connection, and transactions we open ourselves.
+
+    The stdlib driver opens transactions lazily and never with IMMEDIATE; it is told to keep out
+    of it (``isolation_level = None``) and the ``begin`` event emits the right BEGIN instead.
+    This is the recipe in SQLAlchemy's SQLite dialect documentation ("Serializable isolation /
+    Savepoints / Transactional DDL"), which also makes SAVEPOINTs work for the test suite.
+    """
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds * 1000)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        wants_write = connection.get_execution_options().get(_WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write else "BEGIN")
+
+
+def build_engine(url: str, busy_timeout_seconds: int = 15) -> Engine:
+    """Create the engine for ``url`` with the platform's settings for that database."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False})
+        _configure_sqlite(engine, busy_timeout_seconds)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+class Database:
+    """The app's engine and its per-request session."""
+
+    def init_app(self, app: Flask) -> None:
+        """Create the engine and wire the session's commit and clean-up into the request cycle."""
+        engine = build_engine(app.config["DATABASE_URL"], app.config["SQLITE_BUSY_TIMEOUT"])
+        app.extensions["eduplatform.db"] = _AppDatabase(engine)
+        app.after_request(_commit_successful_request)
+        app.teardown_appcontext(_close_session)
+
+    @property
+    def engine(self) -> Engine:
+        return _state().engine
+
+    @property
+    def session(self) -> Session:
+        """The session of the current request or CLI job (created on first use)."""
+        if "db_session" not in g:
+            wants_write = not has_request_context() or request.method not in _SAFE_METHODS
+            g.db_session = _state().new_session(write=wants_write)
+        return g.db_session
+
+    @contextmanager
+    def bound_to(self, connection: Any) -> Iterator[None]:
+        """Make every session of this app join ``connection`` (tests roll it back afterwards)."""
+        state = _state()
+        previous = state.connection
+        state.connection = connection
+        try:
+            yield
+        finally:
+            state.connection = previous
+
+
+class _AppDatabase:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.connection: Any = None
+        self._write_engine = engine.execution_options(**{_WRITE_OPTION: True})
+        self._factory = sessionmaker(expire_on_commit=False)
+
+    def new_session(self, write: bool) -> Session:
+        if self.connection is not None:
+            return self._factory(bind=self.connection, join_transaction_mode="create_savepoint")
+        return self._factory(bind=self._write_engine if write else self.engine)
+
+
+def _state() -> _AppDatabase:
+    return current_app.extensions["eduplatform.db"]
+
+
+def _commit_successful_request(response: Response) -> Response:
+    session: Session | None = g.get("db_session")
+    if session is not None:
+        if response.status_code < 400:
+            session.commit()
+        else:
+            session.rollback()
+    return response
+
+
+def _close_session(_exc: BaseException | None) -> None:
+    session: Session | None = g.pop("db_session", None)
+    if session is not None:
+        session.close()
+
+
+db = Database()
+
+
+def alembic_config(connection: Any = None) -> Any:
+    """An Alembic configuration pointing at ``migrations/`` (and at ``connection`` when given)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_PATH))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("file_template", "%%(year)d%%(month).2d%%(day).2d_%%(rev)s_%%(slug)s")
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade_database(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration. Safe to run on every start."""
+    from alembic import command
+
+    with engine.execution_options(**{_WRITE_OPTION: True}).begin() as connection:
+        command.upgrade(alembic_config(connection), "head")
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The migration the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def head_revision() -> str | None:
+    """The newest migration in ``migrations/``."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases."""
+    prefix = "sqlite:///"
+    return Path(url[len(prefix) :]) if url.startswith(prefix) else None
+
+
+def utcnow() -> datetime:
+    """Now, in UTC, without tzinfo: how every timestamp is stored on both databases."""
+    return datetime.now(UTC).replace(tzinfo=None)

@@ -1,0 +1,1 @@
+"""Demo data: a whole school to try every journey with."""

@@ -1,0 +1,118 @@
+"""Build the demo school: classes Reception to Year 11, pupils, staff, governors, parents.
+
+Deterministic for a given ``seed``. Named accounts (listed in README.md) get their own password;
+every other demo account shares one. Passwords are returned so the CLI can print them once.
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass, field
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.accounts.models import User
+from eduplatform.accounts.services import create_user, hash_password, link_parent
+from eduplatform.roles import Role
+from eduplatform.schools.models import SchoolClass
+from eduplatform.schools.services import assign_teacher, create_class, create_school, create_trust, enrol_pupil
+
+FIRST_NAMES = ["Amara", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Hassan", "Isla", "Jacob", "Kiran",
+               "Leah", "Mohammed", "Nia", "Oscar", "Priya", "Quinn", "Ruby", "Sami", "Tara", "Uzma", "Viktor",
+               "Willow", "Xander", "Yara", "Zac", "Aoife", "Bartek", "Chiamaka", "Dylan", "Efe", "Freya"]
+LAST_NAMES = ["Adeyemi", "Brown", "Chen", "Davies", "Evans", "Fernandes", "Green", "Hughes", "Iqbal", "Jones",
+              "Kowalski", "Lewis", "Mensah", "Nowak", "O'Brien", "Patel", "Quirke", "Roberts", "Singh", "Taylor",
+              "Ul-Haq", "Vaughan", "Williams", "Yilmaz"]
+CLASS_NAMES = {0: "Hedgehogs", 1: "Owls", 2: "Foxes", 3: "3M", 4: "4B", 5: "5K", 6: "6T", 7: "7A", 8: "8C",
+               9: "9R", 10: "10S", 11: "11L"}
+PUPILS_PER_CLASS = 6
+
+
+@dataclass
+class DemoAccounts:
+    """What the seeder made: the named accounts with their passwords, and the shared password."""
+
+    named: dict[str, str] = field(default_factory=dict)
+    shared_password: str = ""
+    people: int = 0
+
+
+def _password(fixed: str | None) -> str:
+    return fixed or secrets.token_urlsafe(9)
+
+
+def seed_demo(*, password: str | None = None, seed: int = 2026) -> DemoAccounts:
+    """Create the demo trust, school, classes and people. Callers: ``flask seed-demo`` and tests."""
+    rng = random.Random(seed)  # noqa: S311 (names for demo people, not security)
+    year = AcademicYear.current()
+    accounts = DemoAccounts(shared_password=_password(password))
+    shared_hash = hash_password(accounts.shared_password)
+
+    trust = create_trust(name="Northfield Learning Trust", slug="northfield")
+    school = create_school(name="Oakfield All-Through School", slug="oakfield", trust=trust)
+    other = create_school(name="Riverside Primary School", slug="riverside", trust=trust)
+    classes: dict[int, SchoolClass] = {
+        yg: create_class(school=school, name=name, year_group=yg, year=year) for yg, name in CLASS_NAMES.items()
+    }
+
+    def named(username: str, first: str, last: str, roles: set[Role], **extra: object) -> User:
+        chosen = _password(password)
+        accounts.named[username] = chosen
+        accounts.people += 1
+        # With one demo password for everyone it is hashed once (hashing is slow on purpose).
+        hashed = shared_hash if chosen == accounts.shared_password else hash_password(chosen)
+        return create_user(username=username, first_name=first, last_name=last, roles=roles,
+                           password_hash=hashed, **extra)  # type: ignore[arg-type]
+
+    coordinator = named("coordinator", "Sarah", "Okafor", {Role.COORDINATOR, Role.STAFF}, school_id=school.id)
+    teacher = named("teacher", "Tom", "Hughes", {Role.STAFF}, school_id=school.id)
+    named("staff", "Grace", "Mensah", {Role.STAFF}, school_id=school.id)
+    named("governor", "Ian", "Roberts", {Role.GOVERNOR}, school_id=school.id)
+    parent = named("parent", "Lucy", "Patel", {Role.PARENT}, school_id=school.id)
+    named("visitor", "Alex", "Morgan", {Role.VISITOR}, school_id=school.id)
+    pupil_ks2 = named("pupil.ks2", "Maya", "Patel", {Role.PUPIL}, school_id=school.id, year_group=5)
+    pupil_ks3 = named("pupil.ks3", "Noah", "Evans", {Role.PUPIL}, school_id=school.id, year_group=8)
+    pupil_ks4 = named("pupil.ks4", "Zara", "Singh", {Role.PUPIL}, school_id=school.id, year_group=10)
+    pupil_ks1 = named("pupil.ks1", "Leo", "Patel", {Role.PUPIL}, school_id=school.id, year_group=1)
+    named("trust.lead", "Helen", "Carter", {Role.TRUST_LEAD}, school_id=None, trust_id=trust.id)
+    named("admin", "Platform", "Administrator", {Role.ADMIN}, school_id=None)
+    named("riverside.coordinator", "Paul", "Adeyemi", {Role.COORDINATOR, Role.STAFF}, school_id=other.id)
+
+    for pupil in (pupil_ks1, pupil_ks2, pupil_ks3, pupil_ks4):
+        enrol_pupil(classes[pupil.year_group], pupil)
+    link_parent(parent, pupil_ks2)
+    link_parent(parent, pupil_ks1)
+    assign_teacher(classes[1], teacher)  # a KS1 class
+    assign_teacher(classes[4], teacher)  # a KS2 class
+    assign_teacher(classes[7], coordinator)
+
+    def population(first: str, last: str, roles: set[Role], **extra: object) -> User:
+        username = f"{first}.{last}".lower().replace("'", "").replace(" ", "")
+        suffix = 1
+        while username + (str(suffix) if suffix > 1 else "") in used:
+            suffix += 1
+        username += str(suffix) if suffix > 1 else ""
+        used.add(username)
+        accounts.people += 1
+        return create_user(username=username, first_name=first, last_name=last, roles=roles,
+                           password_hash=shared_hash, **extra)  # type: ignore[arg-type]
+
+    used: set[str] = set(accounts.named)
+    for year_group, school_class in classes.items():
+        for _ in range(PUPILS_PER_CLASS):
+            pupil = population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.PUPIL},
+                               school_id=school.id, year_group=year_group)
+            enrol_pupil(school_class, pupil)
+            if rng.random() < 0.5:
+                carer = population(rng.choice(FIRST_NAMES), pupil.last_name, {Role.PARENT}, school_id=school.id)
+                link_parent(carer, pupil)
+        if year_group not in (1, 4, 7):
+            class_teacher = population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.STAFF},
+                                       school_id=school.id)
+            assign_teacher(school_class, class_teacher)
+    for _ in range(3):
+        population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.GOVERNOR}, school_id=school.id)
+    for _ in range(4):
+        population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.PUPIL}, school_id=other.id,
+                   year_group=rng.randint(0, 6))
+    return accounts

@@ -1,0 +1,1 @@
+"""Learning: the dashboard, modules, lessons and quizzes."""

@@ -1,0 +1,178 @@
+"""The dashboard, modules, lessons and quizzes."""
+
+from __future__ import annotations
+
+import secrets
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.access import Permission, requires
+from eduplatform.catalogue import current_catalogue
+from eduplatform.catalogue.model import Lesson, Module
+from eduplatform.forms import EmptyForm
+from eduplatform.i18n import _
+from eduplatform.learning.forms import build_quiz_form, field_name, responses_from
+from eduplatform.learning.grading import grade
+from eduplatform.records import queries, services
+
+bp = Blueprint("learning", __name__)
+
+
+def learner_audience_ids() -> frozenset[str]:
+    """The audiences the signed-in person belongs to (from roles and year group)."""
+    audiences = current_catalogue().audiences_for(current_user.roles, current_user.year_group)
+    return frozenset(audience.id for audience in audiences)
+
+
+def get_module_or_404(module_id: str) -> Module:
+    """A module of one of the learner's audiences; any other module is "not found"."""
+    module = current_catalogue().modules.get(module_id)
+    if module is None or module.audience not in learner_audience_ids():
+        abort(404)
+    return module
+
+
+def get_lesson_or_404(module: Module, lesson_id: str) -> Lesson:
+    content = current_catalogue().module_content(module.id, str(get_locale()))
+    lesson = next((lesson for lesson in content.lessons if lesson.id == lesson_id), None)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+@bp.route("/")
+@requires(Permission.USE_SITE)
+def dashboard() -> str:
+    """The signed-in person's home: their modules and agreements this year. Any signed-in user."""
+    catalogue = current_catalogue()
+    year = AcademicYear.current()
+    audiences = catalogue.audiences_for(current_user.roles, current_user.year_group)
+    audience_ids = frozenset(audience.id for audience in audiences)
+    modules = catalogue.modules_for(audience_ids)
+    agreements = catalogue.agreements_for(audience_ids)
+    return render_template(
+        "learning/dashboard.html", year=year, audiences=audiences, modules=modules, agreements=agreements,
+        module_statuses=queries.module_statuses(current_user.id, modules, year),
+        agreement_statuses=queries.agreement_statuses(current_user.id, agreements, catalogue, year),
+    )
+
+
+@bp.route("/modules/<module_id>")
+@requires(Permission.LEARN)
+def show_module(module_id: str) -> str:
+    """A module's overview: outcomes, lessons (read or not), quiz and agreement. Its learners only."""
+    module = get_module_or_404(module_id)
+    catalogue = current_catalogue()
+    year = AcademicYear.current()
+    content = catalogue.module_content(module.id, str(get_locale()))
+    agreement_status = None
+    if module.agreement_id:
+        agreement_status = queries.agreement_statuses(
+            current_user.id, [catalogue.agreements[module.agreement_id]], catalogue, year)[module.agreement_id]
+    return render_template(
+        "learning/module.html", module=module, content=content, year=year,
+        status=queries.module_statuses(current_user.id, [module], year)[module.id],
+        read=queries.lessons_read(current_user.id, module, year),
+        attempts=queries.attempts_this_year(current_user.id, module, year),
+        agreement_status=agreement_status,
+    )
+
+
+@bp.route("/modules/<module_id>/lessons/<lesson_id>")
+@requires(Permission.LEARN)
+def show_lesson(module_id: str, lesson_id: str) -> str:
+    """Read a lesson (cached HTML, read-aloud). Its module's learners only."""
+    module = get_module_or_404(module_id)
+    lesson = get_lesson_or_404(module, lesson_id)
+    catalogue = current_catalogue()
+    position = module.lesson_ids.index(lesson.id)
+    return render_template(
+        "learning/lesson.html", module=module, lesson=lesson, position=position,
+        content=catalogue.module_content(module.id, str(get_locale())),
+        already_read=lesson.id in queries.lessons_read(current_user.id, module, AcademicYear.current()),
+        help_contacts=catalogue.help_for(learner_audience_ids(), str(get_locale())),
+        form=EmptyForm(),
+    )
+
+
+@bp.route("/modules/<module_id>/lessons/<lesson_id>/read", methods=["POST"])
+@requires(Permission.LEARN)
+def mark_lesson_read(module_id: str, lesson_id: str) -> Response:
+    """Record that the learner finished a lesson, then go to the next step. Its module's learners only."""
+    module = get_module_or_404(module_id)
+    lesson = get_lesson_or_404(module, lesson_id)
+    if EmptyForm().validate_on_submit():
+        services.record_lesson_read(current_user, module, lesson, AcademicYear.current(), current_catalogue())
+    position = module.lesson_ids.index(lesson.id)
+    if position + 1 < len(module.lesson_ids):
+        return redirect(url_for(".show_lesson", module_id=module.id, lesson_id=module.lesson_ids[position + 1]))
+    if module.has_quiz:
+        return redirect(url_for(".take_quiz", module_id=module.id))
+    return redirect(url_for(".show_module", module_id=module.id))
+
+
+def _attempts_left(module: Module) -> int | None:
+    if module.max_attempts is None:
+        return None
+    used = len(queries.attempts_this_year(current_user.id, module, AcademicYear.current()))
+    return max(0, module.max_attempts - used)
+
+
+@bp.route("/modules/<module_id>/quiz", methods=["GET", "POST"])
+@requires(Permission.LEARN)
+def take_quiz(module_id: str) -> str | Response:
+    """Show the quiz (no answers in the page) or grade and record a submission. Its learners only."""
+    module = get_module_or_404(module_id)
+    catalogue = current_catalogue()
+    content = catalogue.module_content(module.id, str(get_locale()))
+    if content.quiz is None:
+        abort(404)
+    quiz = content.quiz
+    attempts_left = _attempts_left(module)
+    form = build_quiz_form(quiz)
+    if form.validate_on_submit():
+        token = form.submission_token.data
+        earlier = services.find_attempt(current_user, token)
+        if earlier is not None:  # the same attempt sent again: show it, record nothing
+            return redirect(url_for(".show_attempt", attempt_id=earlier.id))
+        if attempts_left == 0:
+            flash(_("You have used all your attempts at this quiz for this year."), "error")
+            return redirect(url_for(".show_module", module_id=module.id))
+        result = grade(quiz, responses_from(form, quiz), module.pass_mark)
+        attempt = services.record_quiz_attempt(current_user, module, quiz, result, token,
+                                               AcademicYear.current(), catalogue)
+        return redirect(url_for(".show_attempt", attempt_id=attempt.id))
+    if form.is_submitted() and form.errors:
+        flash(_("Some questions have no answer yet. Nothing was saved: answer them and submit again."), "error")
+    if not form.is_submitted():
+        form.submission_token.data = secrets.token_urlsafe(24)
+    return render_template("learning/quiz.html", module=module, content=content, quiz=quiz, form=form,
+                           field_name=field_name, attempts_left=attempts_left)
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@requires(Permission.USE_SITE)
+def show_attempt(attempt_id: int) -> str:
+    """An attempt's score with per-question feedback. The learner, and people whose scope covers them."""
+    attempt = queries.get_visible_attempt(current_user, attempt_id)
+    if attempt is None:
+        abort(404)
+    catalogue = current_catalogue()
+    module = catalogue.modules.get(attempt.module_id)
+    if module is None:
+        abort(404)
+    content = catalogue.module_content(module.id, attempt.locale)
+    quiz = content.quiz
+    questions = {question.id: question for question in quiz.questions} if quiz else {}
+    own = attempt.user_id == current_user.id
+    attempts_left = _attempts_left(module) if own else None
+    status = queries.module_statuses(attempt.user_id, [module], AcademicYear(attempt.academic_year))[module.id]
+    return render_template(
+        "learning/attempt.html", attempt=attempt, module=module, content=content, questions=questions,
+        same_version=quiz is not None and quiz.version == attempt.quiz_version, own=own,
+        attempts_left=attempts_left, status=status,
+    )

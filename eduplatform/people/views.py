@@ -1,0 +1,58 @@
+"""People in the viewer's scope, one person's records, and the school's progress overview."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.access import Permission, get_visible_user_or_404, requires
+from eduplatform.catalogue import current_catalogue
+from eduplatform.db import db
+from eduplatform.people.queries import PAGE_SIZE, people_in_scope
+from eduplatform.records import queries
+from eduplatform.roles import Role
+
+bp = Blueprint("people", __name__)
+
+
+@bp.route("/people")
+@requires(Permission.VIEW_PEOPLE)
+def list_people() -> str:
+    """People the viewer may see: coordinators their school, teachers their classes, parents their children."""
+    search = request.args.get("q", "").strip()[:100]
+    role = Role(request.args["role"]) if request.args.get("role") in Role._value2member_map_ else None
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    query = people_in_scope(current_user, search, role)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    people = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
+    return render_template("people/list_people.html", people=people, search=search, role=role, page=page,
+                           pages=max(1, -(-total // PAGE_SIZE)), total=total, roles=list(Role))
+
+
+@bp.route("/people/<int:user_id>")
+@requires(Permission.VIEW_PEOPLE)
+def show_person(user_id: int) -> str:
+    """One person's modules, agreements and attempts this year. Only people in the viewer's scope."""
+    person = get_visible_user_or_404(current_user, user_id)
+    catalogue = current_catalogue()
+    year = AcademicYear.current()
+    audience_ids = frozenset(a.id for a in catalogue.audiences_for(person.roles, person.year_group))
+    modules = catalogue.modules_for(audience_ids)
+    agreements = catalogue.agreements_for(audience_ids)
+    return render_template(
+        "people/show_person.html", person=person, year=year, modules=modules, agreements=agreements,
+        module_statuses=queries.module_statuses(person.id, modules, year),
+        agreement_statuses=queries.agreement_statuses(person.id, agreements, catalogue, year),
+        signatures=queries.signatures_of(person.id),
+    )
+
+
+@bp.route("/progress")
+@requires(Permission.VIEW_SCHOOL_PROGRESS)
+def school_progress() -> str:
+    """Completion of every module this year across the viewer's scope. Coordinators, trust leads, admins."""
+    year = AcademicYear.current()
+    return render_template("people/school_progress.html", year=year,
+                           rows=queries.school_progress(current_user, current_catalogue(), year))

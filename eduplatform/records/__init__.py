@@ -1,0 +1,1 @@
+"""Learning records: lessons read, quiz attempts, module completion and signed agreements."""

@@ -1,0 +1,183 @@
+"""What the platform records about learning: the evidence that exports and the audit read.
+
+Records point at content by its stable id and the version (hash) of the text the person saw,
+never by a foreign key to a content row: content lives in files (see :mod:`eduplatform.catalogue`).
+Every record carries its school and academic year.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Optional
+
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eduplatform.db import Base, utcnow
+
+
+def _enum(enum_class: type[StrEnum], name: str) -> Enum:
+    return Enum(enum_class, name=name, values_callable=lambda members: [m.value for m in members],
+                native_enum=False, length=20, validate_strings=True)
+
+
+class CompletionStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class CompletionMethod(StrEnum):
+    """How a module was completed."""
+
+    #: The learner met the module's rule themselves.
+    SELF = "self"
+    #: A teacher ran the session and recorded who was present.
+    TEACHER_LED = "teacher_led"
+    #: Attendance at a workshop or training session was recorded.
+    ATTENDED = "attended"
+    #: Brought in from another system by the coordinator.
+    IMPORTED = "imported"
+
+
+class SignatureMethod(StrEnum):
+    """How an agreement was signed."""
+
+    #: The learner ticked "I agree" (pupils).
+    TICKED = "ticked"
+    #: The signer typed their full name (adults).
+    TYPED_NAME = "typed_name"
+    #: A teacher recorded the class agreeing together (the youngest pupils).
+    WITNESSED = "witnessed"
+
+
+class LessonRead(Base):
+    """A learner finished reading a lesson in an academic year."""
+
+    __tablename__ = "lesson_read"
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id", "academic_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: Catalogue ids of the module and lesson.
+    module_id: Mapped[str] = mapped_column(String(100))
+    lesson_id: Mapped[str] = mapped_column(String(100))
+    #: Version (content hash) of the lesson text that was read.
+    lesson_version: Mapped[str] = mapped_column(String(16))
+    academic_year: Mapped[int]
+    read_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class QuizAttempt(Base):
+    """One submitted quiz attempt with its score. Its answers are in :class:`QuizAnswer`."""
+
+    __tablename__ = "quiz_attempt"
+    __table_args__ = (
+        # A double submit of the same attempt (same token) is recorded once.
+        UniqueConstraint("user_id", "submission_token"),
+        CheckConstraint("score >= 0 AND score <= max_score", name="score_range"),
+        Index("ix_quiz_attempt_user_module_year", "user_id", "module_id", "academic_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    module_id: Mapped[str] = mapped_column(String(100))
+    quiz_id: Mapped[str] = mapped_column(String(100))
+    #: Version (content hash) of the quiz that was answered.
+    quiz_version: Mapped[str] = mapped_column(String(16))
+    #: The content language the quiz was taken in.
+    locale: Mapped[str] = mapped_column(String(16))
+    academic_year: Mapped[int]
+    #: Random token issued with the quiz page; identifies this attempt across resubmits.
+    submission_token: Mapped[str] = mapped_column(String(64))
+    #: Questions answered correctly, out of ``max_score``.
+    score: Mapped[int]
+    max_score: Mapped[int]
+    #: Whole-number percentage, rounded down.
+    percent: Mapped[int]
+    #: Whether the percentage reached the module's pass mark.
+    passed: Mapped[bool]
+    submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    answers: Mapped[list[QuizAnswer]] = relationship(
+        cascade="all, delete-orphan", order_by="QuizAnswer.position", back_populates="attempt"
+    )
+
+
+class QuizAnswer(Base):
+    """The answer given to one question in one attempt."""
+
+    __tablename__ = "quiz_answer"
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
+    #: Order of the question in the quiz.
+    position: Mapped[int]
+    question_id: Mapped[str] = mapped_column(String(100))
+    #: The Education for a Connected World strand the question tests (for the audit).
+    strand: Mapped[str] = mapped_column(String(50), index=True)
+    #: The option ids chosen, in the quiz's order.
+    selected: Mapped[Any] = mapped_column(JSON)
+    is_correct: Mapped[bool]
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class ModuleCompletion(Base):
+    """One learner's progress in one module in one academic year (the summary of the records)."""
+
+    __tablename__ = "module_completion"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", "academic_year"),
+        CheckConstraint(
+            "(status = 'completed') = (completed_at IS NOT NULL AND method IS NOT NULL)",
+            name="completed_has_method",
+        ),
+        Index("ix_module_completion_school_year", "school_id", "academic_year", "module_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    module_id: Mapped[str] = mapped_column(String(100))
+    academic_year: Mapped[int]
+    status: Mapped[CompletionStatus] = mapped_column(_enum(CompletionStatus, "completion_status"))
+    #: Best quiz percentage this year, if the module has a quiz and it was attempted.
+    best_percent: Mapped[Optional[int]]
+    #: Quiz attempts this year.
+    attempt_count: Mapped[int] = mapped_column(default=0)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    completed_at: Mapped[Optional[datetime]]
+    method: Mapped[Optional[CompletionMethod]] = mapped_column(_enum(CompletionMethod, "completion_method"))
+    #: Who recorded the completion: the learner, or the teacher/coordinator who recorded it.
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+
+
+class AgreementSignature(Base):
+    """A signed acceptable use agreement, against the exact text version that was signed."""
+
+    __tablename__ = "agreement_signature"
+    __table_args__ = (
+        CheckConstraint("method <> 'typed_name' OR typed_name IS NOT NULL", name="typed_name_present"),
+        CheckConstraint("method <> 'witnessed' OR witness_id IS NOT NULL", name="witness_present"),
+        Index("ix_agreement_signature_user_agreement", "user_id", "agreement_id", "academic_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    agreement_id: Mapped[str] = mapped_column(String(100))
+    #: Version (content hash) of the agreement text that was signed.
+    agreement_version: Mapped[str] = mapped_column(String(16))
+    #: The language of the text that was signed.
+    locale: Mapped[str] = mapped_column(String(16))
+    academic_year: Mapped[int]
+    method: Mapped[SignatureMethod] = mapped_column(_enum(SignatureMethod, "signature_method"))
+    #: Adults: the full name they typed as their signature.
+    typed_name: Mapped[Optional[str]] = mapped_column(String(200))
+    #: The teacher who witnessed a class signing together.
+    witness_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,205 @@
+"""Reading learning records: statuses for dashboards and people pages, attempts, school progress.
+
+Every query that lists other people's records takes the actor and applies
+:func:`eduplatform.access.visible_records`, so it can never show more than the actor may see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import case, func, select
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.access import visible_records, visible_users
+from eduplatform.accounts.models import User, UserRole
+from eduplatform.catalogue.model import Agreement, Catalogue, Module
+from eduplatform.db import db
+from eduplatform.learning.completion import still_valid, years_valid
+from eduplatform.records.models import (
+    AgreementSignature,
+    CompletionStatus,
+    LessonRead,
+    ModuleCompletion,
+    QuizAttempt,
+)
+
+
+class ModuleState(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    state: ModuleState
+    best_percent: int | None = None
+    attempt_count: int = 0
+    completed_at: datetime | None = None
+    #: The academic year of the completion that counts (may be an earlier year for 2-year renewals).
+    completed_year: int | None = None
+
+
+class AgreementState(StrEnum):
+    NOT_SIGNED = "not_signed"
+    SIGNED = "signed"
+    #: Signed, but the text has changed since: the person must sign the new version.
+    NEEDS_SIGNING_AGAIN = "needs_signing_again"
+    #: Signed, but longer ago than the agreement's renewal period.
+    EXPIRED = "expired"
+
+
+@dataclass(frozen=True)
+class AgreementStatus:
+    state: AgreementState
+    signed_at: datetime | None = None
+    signed_version: str | None = None
+
+
+def module_statuses(user_id: int, modules: Iterable[Module], year: AcademicYear) -> dict[str, ModuleStatus]:
+    """Status of each module for one person in ``year`` (one query for all modules)."""
+    modules = list(modules)
+    if not modules:
+        return {}
+    oldest = year.start_year - max(years_valid(m.renewal_months) for m in modules) + 1
+    rows = db.session.scalars(select(ModuleCompletion).where(
+        ModuleCompletion.user_id == user_id,
+        ModuleCompletion.module_id.in_([m.id for m in modules]),
+        ModuleCompletion.academic_year.between(oldest, year.start_year),
+    ).order_by(ModuleCompletion.academic_year.desc())).all()
+    by_module: dict[str, list[ModuleCompletion]] = {}
+    for row in rows:
+        by_module.setdefault(row.module_id, []).append(row)
+    statuses = {}
+    for module in modules:
+        found = by_module.get(module.id, [])
+        completed = next((r for r in found if r.status is CompletionStatus.COMPLETED
+                          and still_valid(r.academic_year, module.renewal_months, year)), None)
+        this_year = next((r for r in found if r.academic_year == year.start_year), None)
+        if completed is not None:
+            statuses[module.id] = ModuleStatus(ModuleState.COMPLETED, completed.best_percent, completed.attempt_count,
+                                               completed.completed_at, completed.academic_year)
+        elif this_year is not None:
+            statuses[module.id] = ModuleStatus(ModuleState.IN_PROGRESS, this_year.best_percent,
+                                               this_year.attempt_count)
+        else:
+            statuses[module.id] = ModuleStatus(ModuleState.NOT_STARTED)
+    return statuses
+
+
+def _latest_signatures(user_id: int, agreement_ids: list[str]) -> dict[str, AgreementSignature]:
+    rows = db.session.scalars(select(AgreementSignature).where(
+        AgreementSignature.user_id == user_id, AgreementSignature.agreement_id.in_(agreement_ids),
+    ).order_by(AgreementSignature.signed_at.desc(), AgreementSignature.id.desc())).all()
+    latest: dict[str, AgreementSignature] = {}
+    for row in rows:
+        latest.setdefault(row.agreement_id, row)
+    return latest
+
+
+def signature_state(agreement: Agreement, signature: AgreementSignature | None, current_version: str,
+                    year: AcademicYear) -> AgreementStatus:
+    """Whether the latest signature still counts: right text version and within its renewal period."""
+    if signature is None:
+        return AgreementStatus(AgreementState.NOT_SIGNED)
+    if signature.agreement_version != current_version:
+        state = AgreementState.NEEDS_SIGNING_AGAIN
+    elif not still_valid(signature.academic_year, agreement.renewal_months, year):
+        state = AgreementState.EXPIRED
+    else:
+        state = AgreementState.SIGNED
+    return AgreementStatus(state, signature.signed_at, signature.agreement_version)
+
+
+def agreement_statuses(user_id: int, agreements: Iterable[Agreement], catalogue: Catalogue,
+                       year: AcademicYear) -> dict[str, AgreementStatus]:
+    """Status of each agreement for one person (one query for all of them)."""
+    agreements = list(agreements)
+    latest = _latest_signatures(user_id, [a.id for a in agreements])
+    statuses = {}
+    for agreement in agreements:
+        signature = latest.get(agreement.id)
+        locale = signature.locale if signature else catalogue.fallback_locale
+        current = catalogue.agreement_content(agreement.id, locale).version
+        statuses[agreement.id] = signature_state(agreement, signature, current, year)
+    return statuses
+
+
+def agreement_is_signed(user: User, agreement: Agreement, catalogue: Catalogue, year: AcademicYear) -> bool:
+    status = agreement_statuses(user.id, [agreement], catalogue, year)[agreement.id]
+    return status.state is AgreementState.SIGNED
+
+
+def lessons_read(user_id: int, module: Module, year: AcademicYear) -> set[str]:
+    return set(db.session.scalars(select(LessonRead.lesson_id).where(
+        LessonRead.user_id == user_id, LessonRead.module_id == module.id,
+        LessonRead.academic_year == year.start_year)))
+
+
+def attempts_this_year(user_id: int, module: Module, year: AcademicYear) -> list[QuizAttempt]:
+    return list(db.session.scalars(select(QuizAttempt).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.module_id == module.id,
+        QuizAttempt.academic_year == year.start_year).order_by(QuizAttempt.submitted_at.desc())))
+
+
+def get_visible_attempt(actor: Any, attempt_id: int) -> QuizAttempt | None:
+    """An attempt the actor may see (their own, or a person in their scope), else None."""
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.id == attempt_id, visible_records(actor, QuizAttempt.user_id)))
+
+
+def signatures_of(user_id: int) -> list[AgreementSignature]:
+    return list(db.session.scalars(select(AgreementSignature).where(AgreementSignature.user_id == user_id)
+                                    .order_by(AgreementSignature.signed_at.desc())))
+
+
+@dataclass(frozen=True)
+class ModuleProgressRow:
+    module_id: str
+    completed: int
+    in_progress: int
+    learners: int
+
+
+def school_progress(actor: Any, catalogue: Catalogue, year: AcademicYear) -> list[ModuleProgressRow]:
+    """Per module: how many people in the actor's scope have completed it or are under way this year.
+
+    Two aggregate queries (GROUP BY in the database), whatever the number of people.
+    """
+    in_scope = select(User.id).where(visible_users(actor), User.left_at.is_(None))
+    counts = db.session.execute(
+        select(
+            ModuleCompletion.module_id,
+            func.sum(case((ModuleCompletion.status == CompletionStatus.COMPLETED, 1), else_=0)),
+            func.sum(case((ModuleCompletion.status == CompletionStatus.IN_PROGRESS, 1), else_=0)),
+        )
+        .where(ModuleCompletion.user_id.in_(in_scope), ModuleCompletion.academic_year == year.start_year)
+        .group_by(ModuleCompletion.module_id)
+    ).all()
+    by_module = {module_id: (int(done or 0), int(going or 0)) for module_id, done, going in counts}
+
+    # Learners per audience: pupils by year group, adults by role.
+    by_year = dict(db.session.execute(
+        select(User.year_group, func.count(func.distinct(User.id)))
+        .join(UserRole, UserRole.user_id == User.id)
+        .where(User.id.in_(in_scope), UserRole.role == "pupil").group_by(User.year_group)).all())
+    # One query per adult audience (a handful), counting each person once even with two roles.
+    by_adult_audience = {
+        audience.id: db.session.scalar(
+            select(func.count(func.distinct(UserRole.user_id)))
+            .where(UserRole.user_id.in_(in_scope), UserRole.role.in_(sorted(audience.roles)))) or 0
+        for audience in catalogue.audiences.values() if audience.roles
+    }
+    rows = []
+    for module in catalogue.modules.values():
+        audience = catalogue.audiences[module.audience]
+        learners = (sum(by_year.get(y, 0) for y in audience.year_groups)
+                    + by_adult_audience.get(audience.id, 0))
+        done, going = by_module.get(module.id, (0, 0))
+        rows.append(ModuleProgressRow(module.id, done, going, learners))
+    return rows

@@ -1,0 +1,144 @@
+"""The one place learning records are written: lessons read, quiz attempts, signatures, completion.
+
+Every function flushes and leaves the commit to the request (or CLI job), so an attempt, its
+answers and the completion it earns are saved together or not at all.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+from sqlalchemy.exc import IntegrityError
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.accounts.models import User
+from eduplatform.catalogue.model import AgreementContent, Catalogue, Lesson, Module, Quiz
+from eduplatform.db import db, utcnow
+from eduplatform.learning.completion import Progress, is_complete
+from eduplatform.learning.grading import QuizResult
+from eduplatform.records.models import (
+    AgreementSignature,
+    CompletionMethod,
+    CompletionStatus,
+    LessonRead,
+    ModuleCompletion,
+    QuizAnswer,
+    QuizAttempt,
+    SignatureMethod,
+)
+from eduplatform.records.queries import agreement_is_signed
+
+
+def _summary(user: User, module: Module, year: AcademicYear) -> ModuleCompletion:
+    """The user's completion row for the module and year, created "in progress" when missing."""
+    row = db.session.scalar(select(ModuleCompletion).where(
+        ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id,
+        ModuleCompletion.academic_year == year.start_year))
+    if row is None:
+        row = ModuleCompletion(school_id=user.school_id, user_id=user.id, module_id=module.id,
+                               academic_year=year.start_year, status=CompletionStatus.IN_PROGRESS, attempt_count=0)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def current_progress(user: User, module: Module, year: AcademicYear, catalogue: Catalogue) -> Progress:
+    """What the user has done towards ``module`` in ``year``, read from the records."""
+    lessons = db.session.scalars(select(LessonRead.lesson_id).where(
+        LessonRead.user_id == user.id, LessonRead.module_id == module.id,
+        LessonRead.academic_year == year.start_year)).all()
+    passed = db.session.scalar(select(exists().where(
+        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
+        QuizAttempt.academic_year == year.start_year, QuizAttempt.passed.is_(True))))
+    signed = bool(module.agreement_id) and agreement_is_signed(
+        user, catalogue.agreements[module.agreement_id], catalogue, year)
+    return Progress(lessons_read=frozenset(lessons), quiz_passed=bool(passed), agreement_signed=signed)
+
+
+def _complete_if_rule_met(user: User, module: Module, year: AcademicYear, catalogue: Catalogue,
+                          summary: ModuleCompletion) -> None:
+    if summary.status is CompletionStatus.COMPLETED:
+        return
+    if is_complete(module, current_progress(user, module, year, catalogue)):
+        summary.status = CompletionStatus.COMPLETED
+        summary.completed_at = utcnow()
+        summary.method = CompletionMethod.SELF
+        summary.recorded_by_id = user.id
+        db.session.flush()
+
+
+def record_lesson_read(user: User, module: Module, lesson: Lesson, year: AcademicYear,
+                       catalogue: Catalogue) -> None:
+    """Note that ``user`` finished reading ``lesson`` (once per year). Callers: the lesson view."""
+    already = db.session.scalar(select(exists().where(
+        LessonRead.user_id == user.id, LessonRead.lesson_id == lesson.id,
+        LessonRead.academic_year == year.start_year)))
+    summary = _summary(user, module, year)
+    if not already:
+        db.session.add(LessonRead(school_id=user.school_id, user_id=user.id, module_id=module.id,
+                                  lesson_id=lesson.id, lesson_version=lesson.version,
+                                  academic_year=year.start_year))
+        db.session.flush()
+    _complete_if_rule_met(user, module, year, catalogue, summary)
+
+
+def find_attempt(user: User, submission_token: str) -> QuizAttempt | None:
+    return db.session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.submission_token == submission_token))
+
+
+def record_quiz_attempt(user: User, module: Module, quiz: Quiz, result: QuizResult, submission_token: str,
+                        year: AcademicYear, catalogue: Catalogue) -> QuizAttempt:
+    """Save an attempt with every answer, update the module summary and completion.
+
+    The same ``submission_token`` submitted twice (a double click, a resubmitted form) returns the
+    first attempt and records nothing more. Callers: the quiz view.
+    """
+    existing = find_attempt(user, submission_token)
+    if existing is not None:
+        return existing
+    attempt = QuizAttempt(
+        school_id=user.school_id, user_id=user.id, module_id=module.id, quiz_id=quiz.id,
+        quiz_version=quiz.version, locale=quiz.locale, academic_year=year.start_year,
+        submission_token=submission_token, score=result.score, max_score=result.max_score,
+        percent=result.percent, passed=result.passed,
+        answers=[QuizAnswer(position=position, question_id=item.question.id, strand=item.question.strand,
+                            selected=list(item.selected), is_correct=item.is_correct)
+                 for position, item in enumerate(result.results)],
+    )
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:
+        # A concurrent submit of the same token won the race: that one is the attempt.
+        winner = find_attempt(user, submission_token)
+        if winner is None:
+            raise
+        return winner
+    summary = _summary(user, module, year)
+    summary.attempt_count += 1
+    summary.best_percent = max(summary.best_percent or 0, result.percent)
+    db.session.flush()
+    _complete_if_rule_met(user, module, year, catalogue, summary)
+    return attempt
+
+
+def record_signature(user: User, content: AgreementContent, method: SignatureMethod, year: AcademicYear,
+                     catalogue: Catalogue, typed_name: str | None = None,
+                     witness: User | None = None) -> AgreementSignature:
+    """Record that ``user`` signed the exact text ``content``; complete modules that needed it.
+
+    Callers: the agreement view (the signer), and teachers witnessing a class signing together.
+    """
+    signature = AgreementSignature(
+        school_id=user.school_id, user_id=user.id, agreement_id=content.agreement_id,
+        agreement_version=content.version, locale=content.locale, academic_year=year.start_year,
+        method=method, typed_name=typed_name, witness_id=witness.id if witness else None,
+    )
+    db.session.add(signature)
+    db.session.flush()
+    audiences = {audience.id for audience in catalogue.audiences_for(user.roles, user.year_group)}
+    for module in catalogue.modules_for(frozenset(audiences)):
+        if module.agreement_id == content.agreement_id:
+            summary = _summary(user, module, year)
+            _complete_if_rule_met(user, module, year, catalogue, summary)
+    return signature

@@ -1,0 +1,74 @@
+"""The one way learner-facing and user-entered text becomes HTML: Markdown, then bleach.
+
+Cleaning is never optional. Content is rendered once, when the catalogue loads; anything a user
+types that is shown as rich text goes through :func:`render_markdown` too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from xml.etree.ElementTree import Element
+
+import bleach
+import markdown
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+#: Tags, attributes and protocols allowed in rendered HTML. One list for the whole site.
+ALLOWED_TAGS = frozenset({
+    "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "img", "li", "ol", "p",
+    "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
+})
+ALLOWED_ATTRIBUTES = {
+    "a": ["href", "title"],
+    "abbr": ["title"],
+    "img": ["src", "alt", "title", "width", "height"],
+    "td": ["align"],
+    "th": ["align", "scope"],
+}
+ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto", "tel"})
+_MARKDOWN_EXTENSIONS = ["extra", "sane_lists"]
+
+#: Rewrites a link or image target found in Markdown. Gets the element name ("a" or "img")
+#: and the raw target; returns the new target, or None to leave it unchanged.
+LinkRewriter = Callable[[str, str], "str | None"]
+
+
+class _RewriteLinks(Treeprocessor):
+    def __init__(self, md: markdown.Markdown, rewrite: LinkRewriter) -> None:
+        super().__init__(md)
+        self.rewrite = rewrite
+
+    def run(self, root: Element) -> None:
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            if attribute and element.get(attribute) is not None:
+                new_target = self.rewrite(element.tag, element.get(attribute, ""))
+                if new_target is not None:
+                    element.set(attribute, new_target)
+
+
+class _RewriteLinksExtension(Extension):
+    def __init__(self, rewrite: LinkRewriter) -> None:
+        super().__init__()
+        self.rewrite = rewrite
+
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
+        md.treeprocessors.register(_RewriteLinks(md, self.rewrite), "eduplatform_links", 1)
+
+
+def clean_html(html: str) -> str:
+    """Sanitise HTML against the site's one allow-list."""
+    return bleach.clean(
+        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+    )
+
+
+def render_markdown(text: str, rewrite_links: LinkRewriter | None = None) -> Markup:
+    """Render Markdown to sanitised HTML, optionally rewriting link and image targets first."""
+    extensions: list[str | Extension] = list(_MARKDOWN_EXTENSIONS)
+    if rewrite_links is not None:
+        extensions.append(_RewriteLinksExtension(rewrite_links))
+    html = markdown.markdown(text, extensions=extensions, output_format="html")
+    return Markup(clean_html(html))  # noqa: S704 (cleaned by bleach just above)

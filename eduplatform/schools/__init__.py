@@ -1,0 +1,1 @@
+"""Tenancy: trusts, schools and classes."""

@@ -1,0 +1,99 @@
+"""Trusts, schools and classes: the tenancy every school-owned row hangs from."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Optional
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from eduplatform.db import Base, utcnow
+
+#: Year groups as numbers: Nursery is -1, Reception is 0, then Year 1 to Year 13.
+NURSERY, RECEPTION, LAST_YEAR_GROUP = -1, 0, 13
+
+
+class Trust(Base):
+    """A group of schools run together (a multi-academy trust)."""
+
+    __tablename__ = "trust"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short, URL-safe, unique name, e.g. ``northfield-trust``.
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Display name.
+    name: Mapped[str] = mapped_column(String(200))
+
+    schools: Mapped[list[School]] = relationship(back_populates="trust")
+
+
+class School(Base):
+    """One school: the tenant that owns its people, classes and records."""
+
+    __tablename__ = "school"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The trust it belongs to, if any.
+    trust_id: Mapped[Optional[int]] = mapped_column(ForeignKey("trust.id"), index=True)
+    #: Short, URL-safe, unique name, e.g. ``oakfield-primary``.
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    #: Display name.
+    name: Mapped[str] = mapped_column(String(200))
+    #: Interface and content language when the user and browser do not choose one.
+    default_locale: Mapped[str] = mapped_column(String(16), default="en")
+    #: When the school was added.
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    trust: Mapped[Optional[Trust]] = relationship(back_populates="schools")
+
+
+class SchoolClass(Base):
+    """A class (form, tutor group) in one school and academic year."""
+
+    __tablename__ = "school_class"
+    __table_args__ = (
+        UniqueConstraint("school_id", "academic_year", "name"),
+        CheckConstraint(f"year_group BETWEEN {NURSERY} AND {LAST_YEAR_GROUP}", name="year_group_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The owning school.
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    #: The academic year it runs in (the calendar year it starts).
+    academic_year: Mapped[int]
+    #: The name the school uses, e.g. ``4B`` or ``Hedgehogs``.
+    name: Mapped[str] = mapped_column(String(100))
+    #: The year group of the class; None for mixed-age classes.
+    year_group: Mapped[Optional[int]]
+
+    school: Mapped[School] = relationship()
+
+
+class ClassMember(Base):
+    """A pupil in a class."""
+
+    __tablename__ = "class_member"
+
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class ClassTeacher(Base):
+    """A member of staff who teaches a class (and so may see its pupils' records)."""
+
+    __tablename__ = "class_teacher"
+
+    class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+def year_group_label(year_group: int | None) -> str:
+    """Short school label for a year group number: N, R, 1 ... 13."""
+    if year_group is None:
+        return ""
+    if year_group == NURSERY:
+        return "N"
+    if year_group == RECEPTION:
+        return "R"
+    return str(year_group)
