@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField
+from wtforms import HiddenField, RadioField, SelectChoice, SelectMultipleField, SubmitField
 from wtforms.validators import DataRequired, InputRequired
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -24,10 +24,10 @@ def field_name(question: Question) -> str:
     return f"q_{question.id}"
 
 
-def _choices(question: Question) -> list[tuple[str, str]]:
+def _choices(question: Question) -> list[SelectChoice]:
     if question.type is QuestionType.TRUE_FALSE:
-        return [("true", _("True")), ("false", _("False"))]
-    return [(option.id, option.text or option.alt or option.id) for option in question.options]
+        return [SelectChoice("true", _("True")), SelectChoice("false", _("False"))]
+    return [SelectChoice(option.id, option.text or option.alt or option.id) for option in question.options]
 
 
 class QuizFormBase(BaseForm):

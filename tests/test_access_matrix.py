@@ -1,0 +1,163 @@
+"""Every route × every role × own/other school: who may use it and who may not.
+
+The table is checked against ``app.url_map``: a new route without an entry here fails
+``test_every_route_is_in_the_matrix``, and a view without a declared permission fails
+``test_every_view_declares_its_access``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.catalogue import current_catalogue
+from eduplatform.learning.grading import grade
+from eduplatform.records.services import record_quiz_attempt
+from eduplatform.roles import Role
+from tests.conftest import Auth, run_in_app
+
+ROLES = ("anonymous", "pupil", "staff", "governor", "parent", "visitor", "coordinator", "trust_lead", "admin",
+         "other_coordinator")
+#: Endpoints anyone may use without signing in. Keep this list short.
+PUBLIC_ENDPOINTS = {"accounts.login", "health.healthz", "static"}
+
+
+@dataclass(frozen=True)
+class Case:
+    method: str
+    #: Path, with ``{placeholders}`` filled from the world's objects.
+    path: str
+    expected: dict[str, int]
+    data: tuple[tuple[str, str], ...] = ()
+
+
+def everyone(status: int, **overrides: int) -> dict[str, int]:
+    table = {role: status for role in ROLES}
+    table.update(overrides)
+    return table
+
+
+#: For ks2 content: only its pupils; other learners "not found"; non-learners "forbidden".
+KS2_ONLY = everyone(404, anonymous=302, pupil=200, trust_lead=403, admin=403)
+KS2_ONLY_POST = {**KS2_ONLY, "pupil": 302}
+SIGNED_IN = everyone(200, anonymous=302)
+PEOPLE_VIEWERS = everyone(403, anonymous=302, staff=200, parent=200, coordinator=200, trust_lead=200, admin=200,
+                          other_coordinator=200)
+
+MATRIX: dict[str, list[Case]] = {
+    "accounts.login": [Case("GET", "/login", everyone(302, anonymous=200))],
+    "accounts.logout": [Case("POST", "/logout", everyone(302))],
+    "accounts.change_password": [Case("GET", "/account/password", SIGNED_IN)],
+    "learning.dashboard": [Case("GET", "/", SIGNED_IN)],
+    "learning.show_module": [Case("GET", "/modules/ks2-passwords", KS2_ONLY)],
+    "learning.show_lesson": [Case("GET", "/modules/ks2-passwords/lessons/ks2-passwords-why", KS2_ONLY)],
+    "learning.mark_lesson_read": [Case("POST", "/modules/ks2-passwords/lessons/ks2-passwords-why/read",
+                                       KS2_ONLY_POST)],
+    "learning.take_quiz": [Case("GET", "/modules/ks2-passwords/quiz", KS2_ONLY)],
+    "learning.show_attempt": [
+        Case("GET", "/attempts/{own_school_attempt}",
+             everyone(200, anonymous=302, governor=404, visitor=404, other_coordinator=404)),
+        Case("GET", "/attempts/{other_school_attempt}", everyone(404, anonymous=302, admin=200, other_coordinator=200)),
+    ],
+    "agreements.show_agreement": [Case("GET", "/agreements/ks2-aup", KS2_ONLY)],
+    "agreements.sign_agreement": [Case("POST", "/agreements/ks2-aup/sign", KS2_ONLY_POST, (("agree", "y"),))],
+    "people.list_people": [Case("GET", "/people", PEOPLE_VIEWERS)],
+    "people.show_person": [
+        Case("GET", "/people/{own_school_pupil}", {**PEOPLE_VIEWERS, "other_coordinator": 404}),
+        Case("GET", "/people/{other_school_pupil}",
+             {**PEOPLE_VIEWERS, "staff": 404, "parent": 404, "coordinator": 404, "trust_lead": 404}),
+    ],
+    "people.school_progress": [Case("GET", "/progress", everyone(
+        403, anonymous=302, coordinator=200, trust_lead=200, admin=200, other_coordinator=200))],
+    "health.healthz": [Case("GET", "/healthz", everyone(200))],
+}
+
+
+@pytest.fixture
+def world(app, make_trust, make_school, make_user, make_class, link) -> dict[str, Any]:
+    """Two schools in two trusts, with one person per role in the first and a coordinator in the second."""
+    trust, other_trust = make_trust(), make_trust()
+    school, other_school = make_school(trust=trust), make_school(trust=other_trust)
+    people = {
+        "pupil": make_user(Role.PUPIL, school=school, year_group=5),
+        "staff": make_user(Role.STAFF, school=school),
+        "governor": make_user(Role.GOVERNOR, school=school),
+        "parent": make_user(Role.PARENT, school=school),
+        "visitor": make_user(Role.VISITOR, school=school),
+        "coordinator": make_user(Role.COORDINATOR, Role.STAFF, school=school),
+        "trust_lead": make_user(Role.TRUST_LEAD, trust_id=trust.id),
+        "admin": make_user(Role.ADMIN),
+        "other_coordinator": make_user(Role.COORDINATOR, school=other_school),
+    }
+    other_pupil = make_user(Role.PUPIL, school=other_school, year_group=5)
+    make_class(school, pupils=(people["pupil"],), teachers=(people["staff"],))
+    link(people["parent"], people["pupil"])
+
+    def attempt_by(user):
+        def record():
+            catalogue = current_catalogue()
+            module = catalogue.modules["ks2-passwords"]
+            quiz = catalogue.module_content(module.id, "en").quiz
+            result = grade(quiz, {"q1": ["b"]}, module.pass_mark)
+            return record_quiz_attempt(user, module, quiz, result, f"token-{user.id}", AcademicYear.current(),
+                                       catalogue)
+
+        return run_in_app(app, record)
+
+    objects = {
+        "own_school_pupil": people["pupil"].id,
+        "other_school_pupil": other_pupil.id,
+        "own_school_attempt": attempt_by(people["pupil"]).id,
+        "other_school_attempt": attempt_by(other_pupil).id,
+    }
+    return {"people": people, "objects": objects}
+
+
+def _cases() -> list[Any]:
+    return [
+        pytest.param(endpoint, case, role, id=f"{endpoint}-{index}-{role}")
+        for endpoint, cases in MATRIX.items() for index, case in enumerate(cases) for role in ROLES
+    ]
+
+
+@pytest.mark.parametrize(("endpoint", "case", "role"), _cases())
+def test_access(client, auth: Auth, world, endpoint: str, case: Case, role: str) -> None:
+    if role != "anonymous":
+        assert auth.login(world["people"][role]).status_code == 302
+    path = case.path.format(**world["objects"])
+    if case.method == "GET":
+        response = client.get(path)
+    else:
+        response = auth.post(path, dict(case.data), token_from="/" if role != "anonymous" else "/login")
+    assert response.status_code == case.expected[role], (
+        f"{role} {case.method} {path}: expected {case.expected[role]}, got {response.status_code}")
+    if role == "anonymous" and case.expected[role] == 302 and endpoint not in PUBLIC_ENDPOINTS:
+        assert "/login" in response.headers["Location"]
+
+
+def test_every_route_is_in_the_matrix(app) -> None:
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()} - {"static"}
+    assert endpoints - MATRIX.keys() == set(), "add these routes to MATRIX"
+    assert MATRIX.keys() - endpoints == set(), "these MATRIX entries have no route"
+
+
+def test_every_view_declares_its_access(app) -> None:
+    undeclared = [
+        endpoint for endpoint, view in app.view_functions.items()
+        if endpoint != "static" and not (getattr(view, "is_public", False) or hasattr(view, "required_permission"))
+    ]
+    assert undeclared == []
+    public = {endpoint for endpoint, view in app.view_functions.items() if getattr(view, "is_public", False)}
+    assert public <= PUBLIC_ENDPOINTS
+
+
+def test_a_view_without_declared_access_is_refused(app, client, auth, pupil) -> None:
+    """Deny by default: a route someone forgot to decorate answers 403 even to signed-in users."""
+    app.view_functions["health.healthz"].__dict__.pop("is_public")
+    try:
+        assert client.get("/healthz").status_code == 403
+    finally:
+        app.view_functions["health.healthz"].is_public = True
