@@ -49,6 +49,9 @@ def test_settings(instance_path: Path, database_url: str) -> dict[str, Any]:
     }
 
 
+test_settings.__test__ = False  # a helper, not a test
+
+
 def reset_postgres(url: str) -> None:
     """Empty the test database's public schema (PostgreSQL runs only)."""
     from eduplatform.config import normalise_database_url
@@ -70,12 +73,13 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Flask:
+def app(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iterator[Flask]:
     """The app, with the schema migrated once for the whole session."""
     application = create_app(test_settings(tmp_path_factory.mktemp("instance"), database_url))
     with application.app_context():
         upgrade_database(db.engine)
-    return application
+    yield application
+    application.extensions["eduplatform.db"].engine.dispose()
 
 
 @pytest.fixture(autouse=True)
@@ -241,3 +245,11 @@ def pupil(make_user: Callable[..., User], school: School) -> User:
 @pytest.fixture
 def staff(make_user: Callable[..., User], school: School) -> User:
     return make_user(Role.STAFF, school=school, first_name="Tom", last_name="Hughes")
+
+
+@pytest.fixture
+def fresh_app(tmp_path: Path) -> Iterator[Flask]:
+    """An app on its own empty SQLite database, for CLI jobs and tests that commit for real."""
+    application = create_app(test_settings(tmp_path / "instance", f"sqlite:///{tmp_path / 'fresh.sqlite3'}"))
+    yield application
+    application.extensions["eduplatform.db"].engine.dispose()

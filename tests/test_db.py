@@ -1,0 +1,71 @@
+"""The embedded SQLite set-up, write locking, and migrations matching the models."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import select, text
+
+from eduplatform.accounts.models import User
+from eduplatform.db import Base, db, upgrade_database
+from eduplatform.roles import Role
+
+
+def test_sqlite_runs_with_wal_foreign_keys_normal_sync_and_a_busy_timeout(fresh_app) -> None:
+    with fresh_app.app_context():
+        pragmas = {name: db.session.execute(text(f"PRAGMA {name}")).scalar()
+                   for name in ("journal_mode", "foreign_keys", "synchronous", "busy_timeout")}
+    assert pragmas == {"journal_mode": "wal", "foreign_keys": 1, "synchronous": 1, "busy_timeout": 15000}
+
+
+def test_concurrent_writers_wait_for_each_other_instead_of_failing(fresh_app) -> None:
+    """Two requests read-then-write the same row at once: both succeed and no update is lost."""
+    from eduplatform.accounts.services import create_user
+
+    with fresh_app.app_context():
+        upgrade_database(db.engine)
+        user_id = create_user(username="counter", first_name="C", last_name="D", roles={Role.STAFF},
+                              school_id=None).id
+        db.session.commit()
+    errors: list[BaseException] = []
+
+    def increment() -> None:
+        try:
+            with fresh_app.test_request_context("/", method="POST"):
+                user = db.session.scalar(select(User).where(User.id == user_id))
+                seen = user.failed_sign_ins
+                time.sleep(0.2)  # both transactions are open at the same time
+                user.failed_sign_ins = seen + 1
+                db.session.commit()
+        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+            errors.append(error)
+
+    threads = [threading.Thread(target=increment) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with fresh_app.app_context():
+        assert db.session.get(User, user_id).failed_sign_ins == 2
+
+
+def test_reads_do_not_take_the_write_lock(fresh_app) -> None:
+    with fresh_app.app_context():
+        upgrade_database(db.engine)
+    with fresh_app.test_request_context("/", method="POST"):
+        db.session.execute(text("SELECT 1"))  # a writer holds the lock...
+        with fresh_app.test_request_context("/", method="GET"):
+            started = time.monotonic()
+            db.session.execute(text("SELECT count(*) FROM user_account"))  # ...a reader is not blocked
+            db.session.close()
+            assert time.monotonic() - started < 1
+
+
+def test_the_migrations_match_the_models(app) -> None:
+    with app.app_context(), db.engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == [], "run 'flask --app app db-revision -m ...' to add a migration"

@@ -1,0 +1,78 @@
+"""Scoping: who appears in lists, person pages and the progress report."""
+
+from __future__ import annotations
+
+from eduplatform.roles import Role
+from tests.conftest import Auth
+
+
+def names_on(client, path: str) -> str:
+    return client.get(path).get_data(as_text=True)
+
+
+def test_scopes_of_the_people_list(client, auth: Auth, make_school, make_user, make_class, link) -> None:
+    school, other = make_school(), make_school()
+    taught = make_user(Role.PUPIL, school=school, year_group=4, first_name="Taught", last_name="Pupil")
+    untaught = make_user(Role.PUPIL, school=school, year_group=4, first_name="Untaught", last_name="Pupil")
+    outsider = make_user(Role.PUPIL, school=other, year_group=4, first_name="Outsider", last_name="Pupil")
+    teacher = make_user(Role.STAFF, school=school)
+    parent = make_user(Role.PARENT, school=school)
+    coordinator = make_user(Role.COORDINATOR, school=school)
+    make_class(school, year_group=4, pupils=(taught,), teachers=(teacher,))
+    make_class(school, year_group=4, pupils=(untaught,))
+    link(parent, untaught)
+
+    expectations = {
+        teacher: ({"Taught P."}, {"Untaught P.", "Outsider P."}),
+        parent: ({"Untaught P."}, {"Taught P.", "Outsider P."}),
+        coordinator: ({"Taught P.", "Untaught P."}, {"Outsider P."}),
+    }
+    for viewer, (seen, unseen) in expectations.items():
+        auth.login(viewer)
+        page = names_on(client, "/people")
+        assert all(name in page for name in seen), (viewer.username, seen)
+        assert not any(name in page for name in unseen), (viewer.username, unseen)
+        auth.logout()
+    assert outsider.id  # exists, yet nobody above saw them
+
+
+def test_a_teacher_cannot_open_another_teachers_pupil(client, auth: Auth, make_school, make_user,
+                                                      make_class) -> None:
+    school = make_school()
+    mine, theirs = (make_user(Role.PUPIL, school=school, year_group=3) for _ in range(2))
+    me, colleague = make_user(Role.STAFF, school=school), make_user(Role.STAFF, school=school)
+    make_class(school, year_group=3, pupils=(mine,), teachers=(me,))
+    make_class(school, year_group=3, pupils=(theirs,), teachers=(colleague,))
+    auth.login(me)
+    assert client.get(f"/people/{mine.id}").status_code == 200
+    assert client.get(f"/people/{theirs.id}").status_code == 404
+
+
+def test_the_people_list_searches_and_filters_by_role(client, auth: Auth, make_school, make_user) -> None:
+    school = make_school()
+    make_user(Role.PUPIL, school=school, year_group=6, first_name="Ada", last_name="Lovelace")
+    make_user(Role.GOVERNOR, school=school, first_name="Alan", last_name="Turing")
+    auth.login(make_user(Role.COORDINATOR, school=school))
+    assert "Ada L." in names_on(client, "/people?q=love") and "Alan Turing" not in names_on(client, "/people?q=love")
+    page = names_on(client, "/people?role=governor")
+    assert "Alan Turing" in page and "Ada L." not in page
+    assert client.get("/people?role=not-a-role&page=-3").status_code == 200
+
+
+def test_progress_counts_only_the_viewers_school(app, client, auth: Auth, make_school, make_user) -> None:
+    from tests.test_learning import ALL_RIGHT, read_all_lessons, submit
+
+    school, other = make_school(), make_school()
+    done = make_user(Role.PUPIL, school=school, year_group=5)
+    make_user(Role.PUPIL, school=school, year_group=6)
+    elsewhere = make_user(Role.PUPIL, school=other, year_group=5)
+    for pupil in (done, elsewhere):
+        auth.login(pupil)
+        read_all_lessons(auth)
+        submit(client, ALL_RIGHT)
+        auth.logout()
+    auth.login(make_user(Role.COORDINATOR, school=school))
+    page = client.get("/progress").get_data(as_text=True)
+    row = page.split("Passwords</td>")[1].split("</tr>")[0]
+    cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
+    assert cells[1:] == ["1", "0", "2"], cells  # completed, in progress, learners (two KS2 pupils here)
