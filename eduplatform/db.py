@@ -46,8 +46,8 @@ class Base(DeclarativeBase):
 
 def import_models() -> None:
     """Import every feature's models so ``Base.metadata`` knows all tables (for Alembic)."""
-    import eduplatform.accounts.models  # noqa: F401
-    import eduplatform.records.models  # noqa: F401
+    import eduplatform.accounts.models
+    import eduplatform.records.models
     import eduplatform.schools.models  # noqa: F401
 
 

@@ -7,6 +7,7 @@ types that is shown as rich text goes through :func:`render_markdown` too.
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 import bleach
@@ -20,10 +21,18 @@ ALLOWED_TAGS = frozenset({
     "a", "abbr", "blockquote", "br", "code", "em", "h2", "h3", "h4", "hr", "img", "li", "ol", "p",
     "pre", "strong", "table", "tbody", "td", "th", "thead", "tr", "ul",
 })
+def _image_attribute(_tag: str, name: str, value: str) -> bool:
+    """Images only from this site: a path, never another address (nothing loads from elsewhere)."""
+    if name == "src":
+        parts = urlsplit(value)
+        return not parts.scheme and not parts.netloc and not value.startswith("//")
+    return name in {"alt", "title", "width", "height"}
+
+
 ALLOWED_ATTRIBUTES = {
     "a": ["href", "title"],
     "abbr": ["title"],
-    "img": ["src", "alt", "title", "width", "height"],
+    "img": _image_attribute,
     "td": ["align"],
     "th": ["align", "scope"],
 }

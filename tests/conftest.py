@@ -152,7 +152,7 @@ class Auth:
     def logout(self) -> Any:
         return self.client.post("/logout", data={"csrf_token": csrf_token(self.client, "/")})
 
-    def post(self, path: str, data: dict[str, Any] | None = None, token_from: str = "/", **kwargs: Any) -> Any:
+    def post(self, path: str, data: dict[str, Any] | None = None, token_from: str = "/", **kwargs: Any) -> Any:  # noqa: S107
         """POST with the session's CSRF token added."""
         payload = dict(data or {})
         payload["csrf_token"] = csrf_token(self.client, token_from)

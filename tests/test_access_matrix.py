@@ -35,7 +35,7 @@ class Case:
 
 
 def everyone(status: int, **overrides: int) -> dict[str, int]:
-    table = {role: status for role in ROLES}
+    table = dict.fromkeys(ROLES, status)
     table.update(overrides)
     return table
 
@@ -64,6 +64,10 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "agreements.show_agreement": [Case("GET", "/agreements/ks2-aup", KS2_ONLY)],
     "agreements.sign_agreement": [Case("POST", "/agreements/ks2-aup/sign", KS2_ONLY_POST, (("agree", "y"),))],
+    "agreements.update_consents": [
+        Case("POST", "/agreements/home-school-agreement/consents",
+             everyone(404, anonymous=302, parent=302, trust_lead=403, admin=403), (("consent-{own_school_pupil}-photos-website", "yes"),)),
+    ],
     "people.list_people": [Case("GET", "/people", PEOPLE_VIEWERS)],
     "people.show_person": [
         Case("GET", "/people/{own_school_pupil}", {**PEOPLE_VIEWERS, "other_coordinator": 404}),
@@ -131,7 +135,8 @@ def test_access(client, auth: Auth, world, endpoint: str, case: Case, role: str)
     if case.method == "GET":
         response = client.get(path)
     else:
-        response = auth.post(path, dict(case.data), token_from="/" if role != "anonymous" else "/login")
+        data = {key.format(**world["objects"]): value for key, value in case.data}
+        response = auth.post(path, data, token_from="/" if role != "anonymous" else "/login")
     assert response.status_code == case.expected[role], (
         f"{role} {case.method} {path}: expected {case.expected[role]}, got {response.status_code}")
     if role == "anonymous" and case.expected[role] == 302 and endpoint not in PUBLIC_ENDPOINTS:

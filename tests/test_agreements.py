@@ -107,3 +107,49 @@ def test_agreements_of_other_audiences_are_not_found(client, auth: Auth, make_us
     auth.login(make_user(Role.GOVERNOR, school=school))
     assert client.get("/agreements/staff-aup").status_code == 404
     assert client.get("/agreements/governor-aup").status_code == 200
+
+
+def test_a_parent_chooses_each_consent_for_each_child_and_can_withdraw(app, client, auth: Auth, make_user,
+                                                                       school, link) -> None:
+    from eduplatform.records.models import ConsentDecision
+
+    parent = make_user(Role.PARENT, school=school, first_name="Lucy", last_name="Patel")
+    first = make_user(Role.PUPIL, school=school, year_group=1, first_name="Leo")
+    second = make_user(Role.PUPIL, school=school, year_group=5, first_name="Maya")
+    link(parent, first)
+    link(parent, second)
+    auth.login(parent)
+    page = client.get("/agreements/home-school-agreement").get_data(as_text=True)
+    assert "Photo and video consent" in page and "Leo" in page and "Maya" in page
+
+    missing = auth.post("/agreements/home-school-agreement/sign",
+                        {"typed_name": "Lucy Patel", f"consent-{first.id}-photos-website": "yes"})
+    assert "Choose yes or no." in missing.get_data(as_text=True)
+    assert signatures(app) == []
+
+    signed = auth.post("/agreements/home-school-agreement/sign", {
+        "typed_name": "Lucy Patel", f"consent-{first.id}-photos-website": "yes",
+        f"consent-{second.id}-photos-website": "no"})
+    assert signed.status_code == 302
+    withdrawn = auth.post("/agreements/home-school-agreement/consents", {
+        f"consent-{first.id}-photos-website": "no", f"consent-{second.id}-photos-website": "no"})
+    assert withdrawn.status_code == 302
+    with app.app_context():
+        history = [(d.child_id, d.given) for d in db.session.scalars(
+            select(ConsentDecision).order_by(ConsentDecision.id))]
+    assert history == [(first.id, True), (second.id, False), (first.id, False)]
+    assert "(1 changed)" in client.get("/agreements/home-school-agreement").get_data(as_text=True)
+
+
+def test_consents_show_on_the_childs_record_for_the_coordinator(app, client, auth: Auth, make_user, school,
+                                                                 link) -> None:
+    parent = make_user(Role.PARENT, school=school, first_name="Lucy", last_name="Patel")
+    child = make_user(Role.PUPIL, school=school, year_group=1)
+    link(parent, child)
+    auth.login(parent)
+    auth.post("/agreements/home-school-agreement/sign",
+              {"typed_name": "Lucy Patel", f"consent-{child.id}-photos-website": "yes"})
+    auth.logout()
+    auth.login(make_user(Role.COORDINATOR, school=school))
+    page = client.get(f"/people/{child.id}").get_data(as_text=True)
+    assert "Photos on the school website." in page and "Given" in page

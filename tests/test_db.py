@@ -40,7 +40,7 @@ def test_concurrent_writers_wait_for_each_other_instead_of_failing(fresh_app) ->
                 time.sleep(0.2)  # both transactions are open at the same time
                 user.failed_sign_ins = seen + 1
                 db.session.commit()
-        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+        except BaseException as error:
             errors.append(error)
 
     threads = [threading.Thread(target=increment) for _ in range(2)]

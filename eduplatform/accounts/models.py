@@ -112,4 +112,6 @@ class ParentLink(Base):
     __table_args__ = (CheckConstraint("parent_id <> child_id", name="not_self"),)
 
     parent_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
-    child_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True)
+    child_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

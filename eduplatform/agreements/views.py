@@ -9,12 +9,22 @@ from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.access import Permission, requires
-from eduplatform.agreements.forms import TickToSignForm, TypedNameSignForm, names_match
+from eduplatform.agreements.forms import (
+    SaveConsentsForm,
+    TickToSignForm,
+    TypedNameSignForm,
+    consent_choices,
+    consent_field_name,
+    names_match,
+    with_consent_fields,
+)
 from eduplatform.catalogue import current_catalogue
-from eduplatform.catalogue.model import Agreement, Signing
+from eduplatform.accounts.models import User
+from eduplatform.catalogue.model import Agreement, AgreementContent, Signing
 from eduplatform.forms import BaseForm
 from eduplatform.i18n import _
 from eduplatform.learning.views import learner_audience_ids
+from eduplatform.people.queries import children_of
 from eduplatform.records import queries, services
 from eduplatform.records.models import SignatureMethod
 
@@ -29,17 +39,41 @@ def get_agreement_or_404(agreement_id: str) -> Agreement:
     return agreement
 
 
+def _content(agreement: Agreement) -> AgreementContent:
+    return current_catalogue().agreement_content(agreement.id, str(get_locale()))
+
+
+def _consent_setup(agreement: Agreement) -> tuple[list[User], list[str]]:
+    """The children a parent decides for, and the agreement's consent items (empty when none apply)."""
+    consent_ids = [consent.id for consent in _content(agreement).consents]
+    if not consent_ids:
+        return [], []
+    children = children_of(current_user)
+    return children, consent_ids if children else []
+
+
+def _with_consents(form_class: type[BaseForm], agreement: Agreement) -> BaseForm:
+    children, consent_ids = _consent_setup(agreement)
+    child_ids = [child.id for child in children]
+    return with_consent_fields(form_class, child_ids, consent_ids, queries.current_consents(child_ids))
+
+
 def _sign_form(agreement: Agreement) -> BaseForm:
-    return TickToSignForm() if agreement.signing is Signing.TICK else TypedNameSignForm()
+    if agreement.signing is Signing.TICK:
+        return _with_consents(TickToSignForm, agreement)
+    return _with_consents(TypedNameSignForm, agreement)
 
 
-def _render(agreement: Agreement, form: BaseForm) -> str:
+def _render(agreement: Agreement, form: BaseForm, consents_form: BaseForm | None = None) -> str:
     catalogue = current_catalogue()
     year = AcademicYear.current()
+    status = queries.agreement_statuses(current_user.id, [agreement], catalogue, year)[agreement.id]
+    children, consent_ids = _consent_setup(agreement)
+    if consents_form is None and consent_ids and status.state.value == "signed":
+        consents_form = _with_consents(SaveConsentsForm, agreement)
     return render_template(
-        "agreements/agreement.html", agreement=agreement, form=form, year=year,
-        content=catalogue.agreement_content(agreement.id, str(get_locale())),
-        status=queries.agreement_statuses(current_user.id, [agreement], catalogue, year)[agreement.id],
+        "agreements/agreement.html", agreement=agreement, form=form, year=year, content=_content(agreement),
+        status=status, children=children, consents_form=consents_form, consent_field_name=consent_field_name,
     )
 
 
@@ -73,8 +107,32 @@ def sign_agreement(agreement_id: str) -> str | Response:
     else:
         method = SignatureMethod.TICKED
     catalogue = current_catalogue()
-    content = catalogue.agreement_content(agreement.id, str(get_locale()))
+    content = _content(agreement)
     services.record_signature(current_user, content, method, AcademicYear.current(), catalogue,
                               typed_name=typed_name)
+    children, consent_ids = _consent_setup(agreement)
+    if consent_ids:
+        services.record_consent_choices(
+            current_user, content, consent_choices(form, [child.id for child in children], consent_ids))
     flash(_("Thank you. Your signature has been recorded."), "success")
+    return redirect(url_for(".show_agreement", agreement_id=agreement.id))
+
+
+@bp.route("/agreements/<agreement_id>/consents", methods=["POST"])
+@requires(Permission.SIGN_AGREEMENTS)
+def update_consents(agreement_id: str) -> str | Response:
+    """Change photo/video consent choices (give or withdraw) for one's own linked children.
+
+    Parents who have signed the agreement; anyone else is "not found".
+    """
+    agreement = get_agreement_or_404(agreement_id)
+    children, consent_ids = _consent_setup(agreement)
+    if not consent_ids:
+        abort(404)
+    form = _with_consents(SaveConsentsForm, agreement)
+    if not form.validate_on_submit():
+        return _render(agreement, _sign_form(agreement), consents_form=form)
+    changed = services.record_consent_choices(
+        current_user, _content(agreement), consent_choices(form, [child.id for child in children], consent_ids))
+    flash(_("Your choices have been saved (%(count)d changed).", count=changed), "success")
     return redirect(url_for(".show_agreement", agreement_id=agreement.id))

@@ -5,8 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
+
+import re
 
 import bleach
 
@@ -55,7 +58,7 @@ class LinkContext:
         """Rewrite ``lesson:``/``module:``/``agreement:`` links and ``static/`` images in one file."""
 
         def rewrite(tag: str, target: str) -> str | None:
-            if tag == "img":
+            if tag == "img":  # the alt text is checked by check_images
                 if self.static_image_exists(path, target, "image"):
                     return self.build_url("static", filename=target)
                 return None
@@ -78,6 +81,20 @@ class LinkContext:
         return rewrite
 
 
+_RAW_IMAGE_SOURCE = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?([^\"' >]+)", re.IGNORECASE)
+
+
+_MARKDOWN_IMAGE_WITHOUT_ALT = re.compile(r"!\[\s*\]\(([^)]*)\)")
+
+
+def check_images(path: Path, body: str, links: LinkContext) -> None:
+    """Every picture says what it shows, and raw HTML images are also pictures under static/."""
+    for target in _MARKDOWN_IMAGE_WITHOUT_ALT.findall(body):
+        links.problems.add(path, f"image '{target}' needs alt text saying what it shows: ![what it shows]({target})")
+    for source in _RAW_IMAGE_SOURCE.findall(body):
+        links.static_image_exists(path, source, "image")
+
+
 def plain_text(html: str) -> str:
     """Text of sanitised HTML, for read-aloud and readability checks."""
     return " ".join(bleach.clean(html, tags=set(), strip=True).split())
@@ -92,7 +109,8 @@ def read_labels(folder: Path, problems: Problems) -> dict[str, dict[str, str]]:
         problems.add(path, "must be a mapping with 'strands' and 'audiences'")
         return {}
     check_keys(path, "labels", data, set(), {"strands", "audiences"}, problems)
-    return {kind: {str(k): str(v) for k, v in (data.get(kind) or {}).items()} for kind in ("strands", "audiences")}
+    return {kind: MappingProxyType({str(k): str(v) for k, v in (data.get(kind) or {}).items()})
+            for kind in ("strands", "audiences")}
 
 
 def read_lesson(path: Path, module_id: str, lesson_id: str, locale: str, links: LinkContext) -> Lesson | None:
@@ -104,6 +122,7 @@ def read_lesson(path: Path, module_id: str, lesson_id: str, locale: str, links: 
         return None
     if not body.strip():
         links.problems.add(path, "the lesson has no text")
+    check_images(path, body, links)
     html = render_markdown(body, links.rewriter(path))
     return Lesson(id=lesson_id, module_id=module_id, title=str(front["title"]), html=html,
                   text=plain_text(str(html)), version=version, locale=locale)
@@ -127,6 +146,8 @@ def _read_options(path: Path, where: str, kind: QuestionType, item: dict[str, An
             continue
         image, alt = raw.get("image"), raw.get("alt")
         if kind is QuestionType.PICTURE:
+            if not image:
+                problems.add(path, f"{option_where}: a picture answer needs an image ('image')")
             links.static_image_exists(path, image, option_where)
             if not alt:
                 problems.add(path, f"{option_where}: a picture answer needs alt text ('alt')")
@@ -205,7 +226,7 @@ def read_module_content(folder: Path, module_id: str, locale: str, links: LinkCo
     if module.has_quiz and (folder / "quiz.yaml").exists():
         quiz = read_quiz(folder / "quiz.yaml", module_id, locale, links)
     return ModuleContent(module_id=module_id, title=str(data["title"]), summary=str(data["summary"]),
-                         outcomes=outcomes, lessons=tuple(lessons), quiz=quiz, locale=locale)
+                         outcomes=MappingProxyType(outcomes), lessons=tuple(lessons), quiz=quiz, locale=locale)
 
 
 def read_agreement_content(path: Path, agreement_id: str, locale: str, links: LinkContext) -> AgreementContent | None:
@@ -234,6 +255,7 @@ def read_agreement_content(path: Path, agreement_id: str, locale: str, links: Li
     consent_ids = [consent.id for consent in consents]
     for duplicate in sorted({c for c in consent_ids if consent_ids.count(c) > 1}):
         problems.add(path, f"duplicate consent id '{duplicate}'")
+    check_images(path, body, links)
     html = render_markdown(body, links.rewriter(path))
     text = " ".join([plain_text(str(html))] + [promise.text for promise in promises])
     return AgreementContent(agreement_id=agreement_id, title=str(front["title"]), summary=str(front["summary"]),

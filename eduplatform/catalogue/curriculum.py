@@ -131,6 +131,9 @@ def _read_module(path: Path, item: dict[str, Any], order: int, curriculum: Curri
     where = f"module '{item['id']}'"
     if item["audience"] not in curriculum.audiences:
         problems.add(path, f"{where}: unknown audience '{item['audience']}'")
+    if not isinstance(item["strands"], list):
+        problems.add(path, f"{where}: strands must be a list, e.g. [privacy_security]")
+        item["strands"] = []
     strands = tuple(item["strands"] or [])
     if not strands:
         problems.add(path, f"{where}: needs at least one strand")
@@ -168,6 +171,8 @@ def _read_module(path: Path, item: dict[str, Any], order: int, curriculum: Curri
     outcomes = tuple(item.get("outcomes") or [])
     for outcome in outcomes:
         _valid_id(path, f"{where} outcome", outcome, problems)
+    for duplicate in sorted({o for o in outcomes if outcomes.count(o) > 1}):
+        problems.add(path, f"{where}: duplicate outcome id '{duplicate}'")
     return Module(
         id=item["id"], audience=item["audience"], strands=strands, outcomes=outcomes, lesson_ids=lessons,
         has_quiz=has_quiz, agreement_id=agreement_id, completion=frozenset(completion), pass_mark=pass_mark,
@@ -182,9 +187,9 @@ def _read_modules(root: Path, curriculum: Curriculum, problems: Problems) -> Non
     if not module_files:
         problems.add(root / "modules", "holds no module files (*.yaml)")
     for path in module_files:
-        for item in _list_under(path, read_yaml(path, problems), "modules", problems):
+        for position, item in enumerate(_list_under(path, read_yaml(path, problems), "modules", problems), 1):
             order += 1
-            where = f"module #{order}"
+            where = f"module #{position}"
             if not isinstance(item, dict) or not check_keys(path, where, item, _MODULE_REQUIRED,
                                                             _MODULE_OPTIONAL, problems):
                 continue

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
@@ -55,6 +56,20 @@ def _check_no_strays(curriculum: Curriculum, folder: Path, problems: Problems) -
             problems.add(path, f"agreement '{path.stem}' is not in the curriculum")
 
 
+def _fill_untranslated_parts(module_contents: dict[tuple[str, str], ModuleContent], fallback_locale: str) -> None:
+    """A translated module uses the fallback locale's text for each lesson or quiz not yet translated."""
+    for (locale, module_id), content in list(module_contents.items()):
+        if locale == fallback_locale:
+            continue
+        fallback = module_contents[(fallback_locale, module_id)]
+        translated = {lesson.id: lesson for lesson in content.lessons}
+        module_contents[(locale, module_id)] = replace(
+            content,
+            lessons=tuple(translated.get(lesson.id, lesson) for lesson in fallback.lessons),
+            quiz=content.quiz or fallback.quiz,
+        )
+
+
 def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path, build_url: UrlBuilder,
                    fallback_locale: str = "en") -> Catalogue:
     """Read, render and check all content. Raises :class:`ContentError` listing every problem."""
@@ -93,6 +108,7 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
 
     if problems.found:
         raise ContentError(problems.found)
+    _fill_untranslated_parts(module_contents, fallback_locale)
     return Catalogue(
         strands=curriculum.strands,
         audiences=MappingProxyType(dict(curriculum.audiences)),

@@ -26,8 +26,8 @@ def strand_coverage(catalogue: Catalogue) -> list[CoverageRow]:
         if audience.learners is not Learners.PUPILS:
             continue
         modules = catalogue.modules_for((audience.id,))
-        by_module = {strand: 0 for strand in catalogue.strands}
-        by_question = {strand: 0 for strand in catalogue.strands}
+        by_module = dict.fromkeys(catalogue.strands, 0)
+        by_question = dict.fromkeys(catalogue.strands, 0)
         for module in modules:
             for strand in module.strands:
                 by_module[strand] += 1

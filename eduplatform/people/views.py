@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -46,6 +47,9 @@ def show_person(user_id: int) -> str:
         module_statuses=queries.module_statuses(person.id, modules, year),
         agreement_statuses=queries.agreement_statuses(person.id, agreements, catalogue, year),
         signatures=queries.signatures_of(person.id),
+        consents=queries.current_consents([person.id]),
+        consent_texts={consent.id: consent.text for agreement in catalogue.agreements.values()
+                       for consent in catalogue.agreement_content(agreement.id, str(get_locale())).consents},
     )
 
 

@@ -181,3 +181,29 @@ class AgreementSignature(Base):
     #: The teacher who witnessed a class signing together.
     witness_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ConsentDecision(Base):
+    """A parent's choice on one consent item (e.g. photos on the website) for one child.
+
+    Never updated in place: each change is a new row, so the history of giving and withdrawing
+    consent is kept. The newest row per child and item is the current choice.
+    """
+
+    __tablename__ = "consent_decision"
+    __table_args__ = (Index("ix_consent_decision_child_item", "child_id", "consent_id", "decided_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    #: The parent or carer who decided.
+    parent_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: The child the decision is about.
+    child_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: The agreement and the consent item's id within it.
+    agreement_id: Mapped[str] = mapped_column(String(100))
+    consent_id: Mapped[str] = mapped_column(String(100))
+    #: Version of the agreement text that was shown when deciding.
+    agreement_version: Mapped[str] = mapped_column(String(16))
+    #: True: consent given; False: refused or withdrawn.
+    given: Mapped[bool]
+    decided_at: Mapped[datetime] = mapped_column(default=utcnow)

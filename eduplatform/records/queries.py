@@ -203,3 +203,15 @@ def school_progress(actor: Any, catalogue: Catalogue, year: AcademicYear) -> lis
         done, going = by_module.get(module.id, (0, 0))
         rows.append(ModuleProgressRow(module.id, done, going, learners))
     return rows
+
+
+def current_consents(child_ids: Iterable[int]) -> dict[tuple[int, str], bool]:
+    """The newest consent choice per (child id, consent id) for the given children."""
+    from eduplatform.records.models import ConsentDecision
+
+    rows = db.session.execute(
+        select(ConsentDecision.child_id, ConsentDecision.consent_id, ConsentDecision.given)
+        .where(ConsentDecision.child_id.in_(list(child_ids)))
+        .order_by(ConsentDecision.decided_at, ConsentDecision.id)
+    ).all()
+    return {(child_id, consent_id): given for child_id, consent_id, given in rows}

@@ -142,3 +142,25 @@ def record_signature(user: User, content: AgreementContent, method: SignatureMet
             summary = _summary(user, module, year)
             _complete_if_rule_met(user, module, year, catalogue, summary)
     return signature
+
+
+def record_consent_choices(parent: User, content: AgreementContent, choices: dict[tuple[int, str], bool]) -> int:
+    """Record a parent's consent choices per (child id, consent id); only changes add a row.
+
+    Callers: the agreement views, for a parent's own linked children (checked by the caller
+    through :func:`eduplatform.access.visible_users`). Returns how many choices changed.
+    """
+    from eduplatform.records.models import ConsentDecision
+    from eduplatform.records.queries import current_consents
+
+    current = current_consents({child_id for child_id, _ in choices})
+    changed = 0
+    for (child_id, consent_id), given in sorted(choices.items()):
+        if current.get((child_id, consent_id)) is given:
+            continue
+        db.session.add(ConsentDecision(
+            school_id=parent.school_id, parent_id=parent.id, child_id=child_id, agreement_id=content.agreement_id,
+            consent_id=consent_id, agreement_version=content.version, given=given))
+        changed += 1
+    db.session.flush()
+    return changed
