@@ -6,11 +6,13 @@ types that is shown as rich text goes through :func:`render_markdown` too.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit
 from xml.etree.ElementTree import Element
 
 import bleach
+import bleach.sanitizer
 import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -45,39 +47,61 @@ LinkRewriter = Callable[[str, str], "str | None"]
 
 
 class _RewriteLinks(Treeprocessor):
-    def __init__(self, md: markdown.Markdown, rewrite: LinkRewriter) -> None:
+    def __init__(self, md: markdown.Markdown, extension: _RewriteLinksExtension) -> None:
         super().__init__(md)
-        self.rewrite = rewrite
+        self.extension = extension
 
     def run(self, root: Element) -> None:
+        rewrite = self.extension.rewrite
+        if rewrite is None:
+            return
         for element in root.iter():
             attribute = {"a": "href", "img": "src"}.get(element.tag)
             if attribute and element.get(attribute) is not None:
-                new_target = self.rewrite(element.tag, element.get(attribute, ""))
+                new_target = rewrite(element.tag, element.get(attribute, ""))
                 if new_target is not None:
                     element.set(attribute, new_target)
 
 
 class _RewriteLinksExtension(Extension):
-    def __init__(self, rewrite: LinkRewriter) -> None:
+    """Calls the current rewriter (set per render) on every link and image."""
+
+    def __init__(self) -> None:
         super().__init__()
-        self.rewrite = rewrite
+        self.rewrite: LinkRewriter | None = None
 
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802 (Markdown's API name)
-        md.treeprocessors.register(_RewriteLinks(md, self.rewrite), "eduplatform_links", 1)
+        md.treeprocessors.register(_RewriteLinks(md, self), "eduplatform_links", 1)
+
+
+_renderers = threading.local()
+
+
+def _renderer() -> tuple[markdown.Markdown, _RewriteLinksExtension]:
+    """One Markdown instance per thread: building one (with "extra") costs far more than a render."""
+    if not hasattr(_renderers, "markdown"):
+        links = _RewriteLinksExtension()
+        _renderers.markdown = markdown.Markdown(extensions=[*_MARKDOWN_EXTENSIONS, links], output_format="html")
+        _renderers.links = links
+    return _renderers.markdown, _renderers.links
+
+
+_CLEANER = bleach.sanitizer.Cleaner(
+    tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
+)
 
 
 def clean_html(html: str) -> str:
     """Sanitise HTML against the site's one allow-list."""
-    return bleach.clean(
-        html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, protocols=ALLOWED_PROTOCOLS, strip=True
-    )
+    return _CLEANER.clean(html)
 
 
 def render_markdown(text: str, rewrite_links: LinkRewriter | None = None) -> Markup:
     """Render Markdown to sanitised HTML, optionally rewriting link and image targets first."""
-    extensions: list[str | Extension] = list(_MARKDOWN_EXTENSIONS)
-    if rewrite_links is not None:
-        extensions.append(_RewriteLinksExtension(rewrite_links))
-    html = markdown.markdown(text, extensions=extensions, output_format="html")
+    renderer, links = _renderer()
+    links.rewrite = rewrite_links
+    try:
+        html = renderer.reset().convert(text)
+    finally:
+        links.rewrite = None
     return Markup(clean_html(html))  # noqa: S704 (cleaned by bleach just above)

@@ -253,3 +253,14 @@ def fresh_app(tmp_path: Path) -> Iterator[Flask]:
     application = create_app(test_settings(tmp_path / "instance", f"sqlite:///{tmp_path / 'fresh.sqlite3'}"))
     yield application
     application.extensions["eduplatform.db"].engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def real_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    """An app with the shipped programme (curriculum/ and content/), on its own SQLite database."""
+    folder: Path = tmp_path_factory.mktemp("programme")
+    settings = test_settings(folder, f"sqlite:///{folder / 'p.sqlite3'}")
+    del settings["CURRICULUM_PATH"], settings["CONTENT_PATH"]  # the defaults: the shipped programme
+    application = create_app(settings)
+    yield application
+    application.extensions["eduplatform.db"].engine.dispose()

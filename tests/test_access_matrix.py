@@ -66,7 +66,8 @@ MATRIX: dict[str, list[Case]] = {
     "agreements.sign_agreement": [Case("POST", "/agreements/ks2-aup/sign", KS2_ONLY_POST, (("agree", "y"),))],
     "agreements.update_consents": [
         Case("POST", "/agreements/home-school-agreement/consents",
-             everyone(404, anonymous=302, parent=302, trust_lead=403, admin=403), (("consent-{own_school_pupil}-photos-website", "yes"),)),
+             everyone(404, anonymous=302, parent=302, trust_lead=403, admin=403),
+             (("consent-{own_school_pupil}-photos-website", "yes"),)),
     ],
     "people.list_people": [Case("GET", "/people", PEOPLE_VIEWERS)],
     "people.show_person": [

@@ -2,24 +2,8 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from eduplatform import create_app
 from eduplatform.catalogue.model import Learners
 from eduplatform.catalogue.report import MAX_READING_GRADE, programme_problems, reading_levels, strand_coverage
-from tests.conftest import test_settings
-
-
-@pytest.fixture(scope="module")
-def real_app(tmp_path_factory: pytest.TempPathFactory):
-    folder: Path = tmp_path_factory.mktemp("programme")
-    settings = test_settings(folder, f"sqlite:///{folder / 'p.sqlite3'}")
-    del settings["CURRICULUM_PATH"], settings["CONTENT_PATH"]  # the defaults: the shipped programme
-    application = create_app(settings)
-    yield application
-    application.extensions["eduplatform.db"].engine.dispose()
 
 
 def test_check_content_passes_on_the_shipped_programme(real_app) -> None:

@@ -9,6 +9,7 @@ from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.access import Permission, requires
+from eduplatform.accounts.models import User
 from eduplatform.agreements.forms import (
     SaveConsentsForm,
     TickToSignForm,
@@ -19,7 +20,6 @@ from eduplatform.agreements.forms import (
     with_consent_fields,
 )
 from eduplatform.catalogue import current_catalogue
-from eduplatform.accounts.models import User
 from eduplatform.catalogue.model import Agreement, AgreementContent, Signing
 from eduplatform.forms import BaseForm
 from eduplatform.i18n import _

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from html import unescape
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from urllib.parse import urlsplit
-
-import re
-
-import bleach
 
 from eduplatform.catalogue.curriculum import Curriculum
 from eduplatform.catalogue.files import Problems, check_keys, read_markdown, read_yaml, version_of
@@ -95,9 +93,12 @@ def check_images(path: Path, body: str, links: LinkContext) -> None:
         links.static_image_exists(path, source, "image")
 
 
+_TAG = re.compile(r"<[^>]*>")
+
+
 def plain_text(html: str) -> str:
-    """Text of sanitised HTML, for read-aloud and readability checks."""
-    return " ".join(bleach.clean(html, tags=set(), strip=True).split())
+    """Text of already-sanitised HTML, for read-aloud and readability checks."""
+    return " ".join(unescape(_TAG.sub(" ", html)).split())
 
 
 def read_labels(folder: Path, problems: Problems) -> dict[str, dict[str, str]]:
@@ -108,9 +109,9 @@ def read_labels(folder: Path, problems: Problems) -> dict[str, dict[str, str]]:
     if not isinstance(data, dict):
         problems.add(path, "must be a mapping with 'strands' and 'audiences'")
         return {}
-    check_keys(path, "labels", data, set(), {"strands", "audiences"}, problems)
-    return {kind: MappingProxyType({str(k): str(v) for k, v in (data.get(kind) or {}).items()})
-            for kind in ("strands", "audiences")}
+    kinds = ("strands", "audiences", "terms", "events")
+    check_keys(path, "labels", data, set(), set(kinds), problems)
+    return {kind: MappingProxyType({str(k): str(v) for k, v in (data.get(kind) or {}).items()}) for kind in kinds}
 
 
 def read_lesson(path: Path, module_id: str, lesson_id: str, locale: str, links: LinkContext) -> Lesson | None:

@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from eduplatform.catalogue.files import Problems, check_keys, read_yaml
-from eduplatform.catalogue.model import Agreement, Audience, Learners, Module, Requirement, Signing
+from eduplatform.catalogue.model import (
+    Agreement,
+    Audience,
+    Learners,
+    Module,
+    ProgrammeEvent,
+    Requirement,
+    Schedule,
+    Signing,
+    Term,
+)
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 KNOWN_ROLES = {"pupil", "staff", "governor", "parent", "visitor", "coordinator", "trust_lead", "admin"}
@@ -20,6 +31,7 @@ class Curriculum:
     audiences: dict[str, Audience]
     modules: dict[str, Module]
     agreements: dict[str, Agreement]
+    schedule: Schedule = Schedule({}, ())
 
 
 def _list_under(path: Path, data: Any, key: str, problems: Problems) -> list[Any]:
@@ -209,6 +221,66 @@ def _read_modules(root: Path, curriculum: Curriculum, problems: Problems) -> Non
             curriculum.modules[module.id] = module
 
 
+def _read_terms(path: Path, data: Any, curriculum: Curriculum, problems: Problems) -> dict[str, Term]:
+    term_of: dict[str, Term] = {}
+    if not isinstance(data, dict):
+        problems.add(path, "'terms' must map audiences to their terms")
+        return term_of
+    for audience_id, terms in data.items():
+        if audience_id not in curriculum.audiences:
+            problems.add(path, f"terms: unknown audience '{audience_id}'")
+            continue
+        for term_name, module_ids in (terms or {}).items():
+            if term_name not in Term._value2member_map_:
+                problems.add(path, f"terms of '{audience_id}': unknown term '{term_name}' (autumn, spring, summer)")
+                continue
+            for module_id in module_ids or []:
+                module = curriculum.modules.get(module_id)
+                if module is None:
+                    problems.add(path, f"terms of '{audience_id}': unknown module '{module_id}'")
+                elif module.audience != audience_id:
+                    problems.add(path, f"terms of '{audience_id}': module '{module_id}' is for '{module.audience}'")
+                elif module_id in term_of:
+                    problems.add(path, f"module '{module_id}' is in more than one term")
+                else:
+                    term_of[module_id] = Term(term_name)
+    for module_id in curriculum.modules.keys() - term_of.keys():
+        problems.add(path, f"module '{module_id}' is in no term")
+    return term_of
+
+
+def _read_events(path: Path, data: Any, curriculum: Curriculum, problems: Problems) -> tuple[ProgrammeEvent, ...]:
+    events = []
+    for number, item in enumerate(data or [], start=1):
+        where = f"event #{number}"
+        if not isinstance(item, dict) or not check_keys(path, where, item, {"id", "month", "audiences"}, {"modules"},
+                                                        problems):
+            continue
+        _valid_id(path, where, item["id"], problems)
+        _int_in_range(path, f"{where} month", item["month"], 1, 12, problems)
+        for audience in item["audiences"] or []:
+            if audience not in curriculum.audiences:
+                problems.add(path, f"{where}: unknown audience '{audience}'")
+        for module_id in item.get("modules") or []:
+            if module_id not in curriculum.modules:
+                problems.add(path, f"{where}: unknown module '{module_id}'")
+        events.append(ProgrammeEvent(str(item["id"]), item["month"], frozenset(item["audiences"] or []),
+                                     tuple(item.get("modules") or [])))
+    return tuple(events)
+
+
+def _read_schedule(root: Path, curriculum: Curriculum, problems: Problems) -> Schedule:
+    """``schedule.yaml`` (optional): every module in exactly one term of its audience, plus events."""
+    path = root / "schedule.yaml"
+    if not path.exists():
+        return Schedule({}, ())
+    data = read_yaml(path, problems)
+    if not isinstance(data, dict) or not check_keys(path, "schedule", data, {"terms"}, {"events"}, problems):
+        return Schedule({}, ())
+    term_of = _read_terms(path, data["terms"], curriculum, problems)
+    return Schedule(MappingProxyType(term_of), _read_events(path, data.get("events"), curriculum, problems))
+
+
 def read_curriculum(root: Path, problems: Problems) -> Curriculum:
     """Read the whole ``curriculum/`` folder, reporting every problem found."""
     strands = _read_strands(root, problems)
@@ -216,4 +288,4 @@ def read_curriculum(root: Path, problems: Problems) -> Curriculum:
     agreements = _read_agreements(root, audiences, problems)
     curriculum = Curriculum(strands=strands, audiences=audiences, modules={}, agreements=agreements)
     _read_modules(root, curriculum, problems)
-    return curriculum
+    return replace(curriculum, schedule=_read_schedule(root, curriculum, problems))

@@ -47,6 +47,15 @@ class Problems:
         self.found.append(Problem(str(shown), message))
 
 
+#: libyaml's parser when PyYAML has it (its wheels do): the same safe loading, many times faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def safe_load(text: str) -> Any:
+    """Parse YAML safely (no arbitrary objects)."""
+    return yaml.load(text, Loader=_SAFE_LOADER)  # noqa: S506 (a safe loader)
+
+
 def version_of(data: bytes) -> str:
     """The version of a content file: the start of the SHA-256 of its bytes."""
     return hashlib.sha256(data).hexdigest()[:12]
@@ -55,7 +64,7 @@ def version_of(data: bytes) -> str:
 def read_yaml(path: Path, problems: Problems) -> Any:
     """Parse a YAML file, reporting a problem (and returning None) when it cannot be read."""
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         problems.add(path, f"cannot be read ({exc})")
     except yaml.YAMLError as exc:
@@ -84,7 +93,7 @@ def read_markdown(path: Path, problems: Problems) -> tuple[dict[str, Any], str, 
         return None
     front_text, body = split_front_matter(source)
     try:
-        front = yaml.safe_load(front_text) if front_text.strip() else {}
+        front = safe_load(front_text) if front_text.strip() else {}
     except yaml.YAMLError as exc:
         problems.add(path, f"has front matter that is not valid YAML ({exc})".replace("\n", " "))
         return None

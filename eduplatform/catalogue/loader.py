@@ -118,5 +118,6 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
         module_contents=MappingProxyType(module_contents),
         agreement_contents=MappingProxyType(agreement_contents),
         help_contacts=MappingProxyType(help_contacts),
+        schedule=curriculum.schedule,
         locales=locales,
     )

@@ -47,6 +47,44 @@ class Signing(StrEnum):
     TYPED_NAME = "typed_name"
 
 
+class Term(StrEnum):
+    """The three terms of the English school year."""
+
+    AUTUMN = "autumn"
+    SPRING = "spring"
+    SUMMER = "summer"
+
+    @classmethod
+    def containing(cls, month: int) -> Term:
+        """The term a month falls in: September-December, January-March, April-August."""
+        if month >= 9:
+            return cls.AUTUMN
+        return cls.SPRING if month <= 3 else cls.SUMMER
+
+
+@dataclass(frozen=True)
+class ProgrammeEvent:
+    """A fixed point of the yearly programme (Safer Internet Day, the staff refresher)."""
+
+    id: str
+    month: int
+    audiences: frozenset[str]
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Which term each module is done in, and the year's fixed events."""
+
+    term_of: Mapping[str, Term]
+    events: tuple[ProgrammeEvent, ...]
+
+    def events_for(self, audience_ids: frozenset[str]) -> tuple[ProgrammeEvent, ...]:
+        """Events of the given audiences, in academic-year order (September first)."""
+        found = [event for event in self.events if event.audiences & audience_ids]
+        return tuple(sorted(found, key=lambda event: (event.month - 9) % 12))
+
+
 @dataclass(frozen=True)
 class Audience:
     """A group of learners: a pupil key stage by year groups, or an adult group by roles."""
@@ -208,6 +246,8 @@ class Catalogue:
     labels: Mapping[str, Mapping[str, Mapping[str, str]]]
     module_contents: Mapping[tuple[str, str], ModuleContent]
     agreement_contents: Mapping[tuple[str, str], AgreementContent]
+    #: The yearly programme: terms and events.
+    schedule: Schedule
     #: ``help_contacts[locale]``: where to get help.
     help_contacts: Mapping[str, tuple[HelpContact, ...]]
     #: Locales with content; the first is the fallback for the others.

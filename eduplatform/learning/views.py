@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.access import Permission, requires
 from eduplatform.catalogue import current_catalogue
-from eduplatform.catalogue.model import Lesson, Module
+from eduplatform.catalogue.model import Lesson, Module, Term
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
 from eduplatform.learning.forms import build_quiz_form, field_name, responses_from
@@ -54,8 +55,14 @@ def dashboard() -> str:
     audience_ids = frozenset(audience.id for audience in audiences)
     modules = catalogue.modules_for(audience_ids)
     agreements = catalogue.agreements_for(audience_ids)
+    by_term = [(term, [m for m in modules if catalogue.schedule.term_of.get(m.id) is term]) for term in Term]
+    unscheduled = [m for m in modules if m.id not in catalogue.schedule.term_of]
     return render_template(
         "learning/dashboard.html", year=year, audiences=audiences, modules=modules, agreements=agreements,
+        by_term=[(term, found) for term, found in by_term if found], unscheduled=unscheduled,
+        current_term=Term.containing(date.today().month),
+        events=[(event, format_date(date(2000, event.month, 1), "MMMM"))
+                for event in catalogue.schedule.events_for(audience_ids)],
         module_statuses=queries.module_statuses(current_user.id, modules, year),
         agreement_statuses=queries.agreement_statuses(current_user.id, agreements, catalogue, year),
     )

@@ -7,8 +7,8 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from eduplatform.access import visible_users
-from eduplatform.db import db
 from eduplatform.accounts.models import User, UserRole
+from eduplatform.db import db
 from eduplatform.roles import Role
 
 PAGE_SIZE = 50
