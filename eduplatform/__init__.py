@@ -15,7 +15,7 @@ from flask import Flask, request
 from eduplatform import config as settings
 from eduplatform.access import refuse_undeclared_views
 from eduplatform.catalogue import load_catalogue
-from eduplatform.db import db
+from eduplatform.db import db, import_models
 from eduplatform.errors import register_error_handlers
 from eduplatform.extensions import babel, csrf, login_manager
 from eduplatform.i18n import select_locale
@@ -57,6 +57,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=8 * 1024 * 1024,
     )
 
+    import_models()  # every table known to SQLAlchemy, before any query
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Optional
 
 from flask_login import UserMixin
@@ -53,6 +53,15 @@ class User(UserMixin, Base):
     failed_sign_ins: Mapped[int] = mapped_column(default=0)
     #: After too many failed sign-ins, password sign-in waits until this time.
     sign_in_blocked_until: Mapped[Optional[datetime]]
+    #: Reception to Year 2: hash of the secret picture sequence used to sign in by tapping.
+    picture_secret_hash: Mapped[Optional[str]] = mapped_column(String(256))
+    #: The first password (or picture sequence) as printed on the login card. Kept only so the card
+    #: can be printed again; cleared as soon as the person chooses their own password.
+    card_secret: Mapped[Optional[str]] = mapped_column(String(100))
+    #: Picture shown beside the pupil's name on the class sign-in page (a file under static/img/signin/).
+    avatar: Mapped[Optional[str]] = mapped_column(String(100))
+    #: Staff: employment start, from the roster; drives when induction is due.
+    started_on: Mapped[Optional[date]]
     #: Pupils: -1 Nursery, 0 Reception, 1-13 Year 1-13. None for adults.
     year_group: Mapped[Optional[int]]
     #: Preferred interface language; None follows the browser and the school.

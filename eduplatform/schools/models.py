@@ -66,6 +66,8 @@ class SchoolClass(Base):
     name: Mapped[str] = mapped_column(String(100))
     #: The year group of the class; None for mixed-age classes.
     year_group: Mapped[Optional[int]]
+    #: Short code pupils (or the teacher's board) use to find the class's picture sign-in page.
+    sign_in_code: Mapped[Optional[str]] = mapped_column(String(12), unique=True)
 
     school: Mapped[School] = relationship()
 

@@ -1,0 +1,1 @@
+"""The classroom: a teacher's classes, their progress, and teacher-led sessions."""

@@ -1,0 +1,1 @@
+"""Roster import: people and classes from the school's MIS export (CSV)."""

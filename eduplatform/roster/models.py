@@ -1,0 +1,31 @@
+"""A log of roster imports: who imported what, and what changed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eduplatform.db import Base, utcnow
+
+
+class RosterImport(Base):
+    """One applied roster import (dry runs and refused files are not recorded)."""
+
+    __tablename__ = "roster_import"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
+    #: Who ran it; None when run from the command line.
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    #: The uploaded file's name, as given.
+    filename: Mapped[str] = mapped_column(String(255))
+    academic_year: Mapped[int]
+    rows: Mapped[int]
+    created: Mapped[int]
+    updated: Mapped[int]
+    unchanged: Mapped[int]
+    #: People in the school but not in the file, marked as left (records kept).
+    left: Mapped[int]
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
