@@ -98,11 +98,15 @@ def _init_login(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from eduplatform.accounts.views import bp as accounts_bp
     from eduplatform.agreements.views import bp as agreements_bp
+    from eduplatform.classroom.views import bp as classroom_bp
     from eduplatform.health.views import bp as health_bp
     from eduplatform.learning.views import bp as learning_bp
     from eduplatform.people.views import bp as people_bp
+    from eduplatform.roster.views import bp as roster_bp
+    from eduplatform.signin.views import bp as signin_bp
 
-    for blueprint in (accounts_bp, learning_bp, agreements_bp, people_bp, health_bp):
+    for blueprint in (accounts_bp, learning_bp, agreements_bp, people_bp, health_bp, classroom_bp, roster_bp,
+                      signin_bp):
         app.register_blueprint(blueprint)
 
 

@@ -18,6 +18,9 @@ def _database_ready() -> bool:
 
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
+    from eduplatform.roster.cli import register as register_roster_commands
+
+    register_roster_commands(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:

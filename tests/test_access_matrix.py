@@ -7,7 +7,6 @@ The table is checked against ``app.url_map``: a new route without an entry here 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -17,27 +16,15 @@ from eduplatform.catalogue import current_catalogue
 from eduplatform.learning.grading import grade
 from eduplatform.records.services import record_quiz_attempt
 from eduplatform.roles import Role
+from tests.access import classroom, roster, signin
+from tests.access.common import ROLES, Case, everyone
 from tests.conftest import Auth, run_in_app
 
-ROLES = ("anonymous", "pupil", "staff", "governor", "parent", "visitor", "coordinator", "trust_lead", "admin",
-         "other_coordinator")
+#: Feature modules that add their own routes and objects to the matrix.
+FEATURES = (roster, signin, classroom)
+
 #: Endpoints anyone may use without signing in. Keep this list short.
 PUBLIC_ENDPOINTS = {"accounts.login", "health.healthz", "static"}
-
-
-@dataclass(frozen=True)
-class Case:
-    method: str
-    #: Path, with ``{placeholders}`` filled from the world's objects.
-    path: str
-    expected: dict[str, int]
-    data: tuple[tuple[str, str], ...] = ()
-
-
-def everyone(status: int, **overrides: int) -> dict[str, int]:
-    table = dict.fromkeys(ROLES, status)
-    table.update(overrides)
-    return table
 
 
 #: For ks2 content: only its pupils; other learners "not found"; non-learners "forbidden".
@@ -47,7 +34,7 @@ SIGNED_IN = everyone(200, anonymous=302)
 PEOPLE_VIEWERS = everyone(403, anonymous=302, staff=200, parent=200, coordinator=200, trust_lead=200, admin=200,
                           other_coordinator=200)
 
-MATRIX: dict[str, list[Case]] = {
+CORE_MATRIX: dict[str, list[Case]] = {
     "accounts.login": [Case("GET", "/login", everyone(302, anonymous=200))],
     "accounts.logout": [Case("POST", "/logout", everyone(302))],
     "accounts.change_password": [Case("GET", "/account/password", SIGNED_IN)],
@@ -79,6 +66,11 @@ MATRIX: dict[str, list[Case]] = {
         403, anonymous=302, coordinator=200, trust_lead=200, admin=200, other_coordinator=200))],
     "health.healthz": [Case("GET", "/healthz", everyone(200))],
 }
+
+
+MATRIX: dict[str, list[Case]] = {**CORE_MATRIX}
+for _feature in FEATURES:
+    MATRIX.update(_feature.MATRIX)
 
 
 @pytest.fixture
@@ -118,7 +110,10 @@ def world(app, make_trust, make_school, make_user, make_class, link) -> dict[str
         "own_school_attempt": attempt_by(people["pupil"]).id,
         "other_school_attempt": attempt_by(other_pupil).id,
     }
-    return {"people": people, "objects": objects}
+    world = {"people": people, "objects": objects, "school": school, "other_school": other_school}
+    for feature in FEATURES:
+        objects.update(feature.objects(app, world))
+    return world
 
 
 def _cases() -> list[Any]:
@@ -134,7 +129,7 @@ def test_access(client, auth: Auth, world, endpoint: str, case: Case, role: str)
         assert auth.login(world["people"][role]).status_code == 302
     path = case.path.format(**world["objects"])
     if case.method == "GET":
-        response = client.get(path)
+        response = client.get(path.format(**world["objects"]))
     else:
         data = {key.format(**world["objects"]): value for key, value in case.data}
         response = auth.post(path, data, token_from="/" if role != "anonymous" else "/login")

@@ -28,6 +28,29 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+_CARD_WORDS = ("apple", "river", "tiger", "maple", "rocket", "garden", "pebble", "cloud", "lemon", "violin",
+               "meadow", "harbour", "comet", "willow", "biscuit", "lantern", "puffin", "orbit", "acorn", "canyon")
+
+
+def new_initial_password() -> str:
+    """A first password that is easy to type from a printed card: two words and two digits."""
+    words = [_CARD_WORDS[secrets.randbelow(len(_CARD_WORDS))] for _ in range(2)]
+    return f"{words[0]}-{words[1]}-{secrets.randbelow(90) + 10}"
+
+
+def set_initial_password(user: User) -> str:
+    """Give the person a first password to print on their card; they must change it at first sign-in.
+
+    Callers: roster import and a teacher or coordinator re-issuing a card.
+    """
+    password = new_initial_password()
+    user.password_hash = hash_password(password)
+    user.card_secret = password
+    user.must_change_password = True
+    end_all_sessions(user)
+    return password
+
+
 def hash_password(password: str) -> str:
     """Hash with Werkzeug's default method (the test suite may configure a cheaper one)."""
     method = current_app.config.get("PASSWORD_HASH_METHOD") or None
@@ -101,6 +124,7 @@ def change_password(user: User, new_password: str) -> None:
     """Set a new password, clear the must-change flag and end every other session."""
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
+    user.card_secret = None  # the printed card no longer opens the account
     end_all_sessions(user)
 
 

@@ -1,0 +1,62 @@
+"""Picture passwords for pupils who cannot read or type yet (Reception to Year 2).
+
+A pupil signs in by tapping their class, their own name (shown with their avatar), then their
+secret pictures in order. The secret is a short sequence drawn from :data:`SECRET_PICTURES`;
+it is stored hashed for checking and, as on the printed login card, in ``card_secret``.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from werkzeug.security import check_password_hash
+
+from eduplatform.accounts.models import User
+from eduplatform.accounts.services import hash_password
+
+#: The pictures a secret is made of (files ``static/img/signin/<id>.svg``), in grid order.
+SECRET_PICTURES = ("apple", "ball", "boat", "car", "cat", "dog", "fish", "house", "moon", "star", "sun", "tree")
+#: Avatars shown beside pupils' names (files ``static/img/signin/avatar-<id>.svg``).
+AVATARS = ("bear", "duck", "fox", "frog", "hedgehog", "koala", "lion", "owl", "panda", "penguin", "rabbit",
+           "tiger")
+SECRET_LENGTH = 3
+#: Year groups that sign in with pictures: Nursery, Reception, Year 1, Year 2.
+PICTURE_YEAR_GROUPS = frozenset({-1, 0, 1, 2})
+
+
+def uses_pictures(year_group: int | None) -> bool:
+    """Whether a pupil of this year group signs in with pictures instead of a password."""
+    return year_group in PICTURE_YEAR_GROUPS
+
+
+def new_picture_secret() -> tuple[str, ...]:
+    """A random sequence of different pictures."""
+    pool = list(SECRET_PICTURES)
+    return tuple(pool.pop(secrets.randbelow(len(pool))) for _ in range(SECRET_LENGTH))
+
+
+def encode(sequence: tuple[str, ...] | list[str]) -> str:
+    return "-".join(sequence)
+
+
+def set_picture_secret(user: User, sequence: tuple[str, ...] | None = None) -> tuple[str, ...]:
+    """Give the pupil a (new) picture secret and avatar; returns the sequence for the login card.
+
+    Callers: roster import, the demo seeder, and a teacher resetting a pupil's pictures.
+    """
+    sequence = sequence or new_picture_secret()
+    user.picture_secret_hash = hash_password(encode(sequence))
+    user.card_secret = encode(sequence)
+    if user.avatar is None:
+        user.avatar = AVATARS[secrets.randbelow(len(AVATARS))]
+    return sequence
+
+
+def picture_secret_matches(user: User, sequence: list[str]) -> bool:
+    """Whether the tapped pictures are the pupil's secret, in order."""
+    return bool(user.picture_secret_hash) and check_password_hash(user.picture_secret_hash, encode(sequence))
+
+
+def card_pictures(user: User) -> tuple[str, ...]:
+    """The picture sequence printed on the pupil's login card."""
+    return tuple(user.card_secret.split("-")) if user.card_secret and uses_pictures(user.year_group) else ()

@@ -1,0 +1,7 @@
+"""Routes of the signin feature."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("signin", __name__)
