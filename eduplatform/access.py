@@ -13,6 +13,9 @@
   - coordinators see everyone in their own school;
   - trust leads see everyone in their trust's schools;
   - administrators see everyone.
+
+  Classes follow the same shape (:func:`visible_classes`): teachers their own classes,
+  coordinators their school's, trust leads their trust's, administrators all.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from typing import Any, TypeVar
 
 from flask import abort, request
 from flask_login import current_user
-from sqlalchemy import ColumnElement, false, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import ParentLink, User
@@ -50,17 +53,20 @@ class Permission(StrEnum):
     VIEW_PEOPLE = "view_people"
     #: See the school's completion overview.
     VIEW_SCHOOL_PROGRESS = "view_school_progress"
+    #: Teach classes: class progress, presentation mode, record teacher-led sessions.
+    TEACH_CLASSES = "teach_classes"
 
 
 _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUPIL: frozenset(_LEARNERS),
-    Role.STAFF: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE}),
+    Role.STAFF: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.TEACH_CLASSES}),
     Role.GOVERNOR: frozenset(_LEARNERS),
     Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE}),
     Role.VISITOR: frozenset(_LEARNERS),
-    Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
+    Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
+                                             Permission.TEACH_CLASSES}),
     Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
     Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
 }
@@ -145,6 +151,37 @@ def visible_users(actor: Any, year: AcademicYear | None = None) -> ColumnElement
     if Role.PARENT in roles:
         rules.append(User.id.in_(select(ParentLink.child_id).where(ParentLink.parent_id == actor.id)))
     return or_(*rules)
+
+
+def visible_classes(actor: Any, year: AcademicYear | None = None) -> ColumnElement[bool]:
+    """A filter on :class:`SchoolClass` rows of ``year``: the classes ``actor`` teaches or oversees.
+
+    Staff see the classes they teach; coordinators every class of their school; trust leads the
+    classes of their trust's schools; administrators all classes.
+    """
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return false()
+    year = year or AcademicYear.current()
+    in_year = SchoolClass.academic_year == year.start_year
+    roles = actor.roles
+    if Role.ADMIN in roles:
+        return in_year
+    rules: list[ColumnElement[bool]] = []
+    if Role.TRUST_LEAD in roles and actor.trust_id is not None:
+        rules.append(SchoolClass.school_id.in_(select(School.id).where(School.trust_id == actor.trust_id)))
+    if Role.COORDINATOR in roles and actor.school_id is not None:
+        rules.append(SchoolClass.school_id == actor.school_id)
+    if Role.STAFF in roles:
+        rules.append(SchoolClass.id.in_(select(ClassTeacher.class_id).where(ClassTeacher.user_id == actor.id)))
+    return and_(in_year, or_(*rules)) if rules else false()
+
+
+def get_visible_class_or_404(actor: Any, class_id: int) -> SchoolClass:
+    """Load a class the actor teaches or oversees this year; any other is "not found"."""
+    school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.id == class_id, visible_classes(actor)))
+    if school_class is None:
+        abort(404)
+    return school_class
 
 
 def visible_records(actor: Any, user_id_column: Any) -> ColumnElement[bool]:

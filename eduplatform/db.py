@@ -47,8 +47,11 @@ class Base(DeclarativeBase):
 def import_models() -> None:
     """Import every feature's models so ``Base.metadata`` knows all tables (for Alembic)."""
     import eduplatform.accounts.models
+    import eduplatform.classroom.models
     import eduplatform.records.models
-    import eduplatform.schools.models  # noqa: F401
+    import eduplatform.roster.models
+    import eduplatform.schools.models
+    import eduplatform.signin.models  # noqa: F401 (imported for their tables)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:

@@ -90,7 +90,7 @@ def world(app, make_trust, make_school, make_user, make_class, link) -> dict[str
         "other_coordinator": make_user(Role.COORDINATOR, school=other_school),
     }
     other_pupil = make_user(Role.PUPIL, school=other_school, year_group=5)
-    make_class(school, pupils=(people["pupil"],), teachers=(people["staff"],))
+    own_class = make_class(school, pupils=(people["pupil"],), teachers=(people["staff"],))
     link(people["parent"], people["pupil"])
 
     def attempt_by(user):
@@ -110,7 +110,8 @@ def world(app, make_trust, make_school, make_user, make_class, link) -> dict[str
         "own_school_attempt": attempt_by(people["pupil"]).id,
         "other_school_attempt": attempt_by(other_pupil).id,
     }
-    world = {"people": people, "objects": objects, "school": school, "other_school": other_school}
+    world = {"people": people, "objects": objects, "school": school, "other_school": other_school,
+             "own_class": own_class, "other_pupil": other_pupil}
     for feature in FEATURES:
         objects.update(feature.objects(app, world))
     return world
@@ -131,7 +132,7 @@ def test_access(client, auth: Auth, world, endpoint: str, case: Case, role: str)
     if case.method == "GET":
         response = client.get(path.format(**world["objects"]))
     else:
-        data = {key.format(**world["objects"]): value for key, value in case.data}
+        data = {key.format(**world["objects"]): value.format(**world["objects"]) for key, value in case.data}
         response = auth.post(path, data, token_from="/" if role != "anonymous" else "/login")
     assert response.status_code == case.expected[role], (
         f"{role} {case.method} {path}: expected {case.expected[role]}, got {response.status_code}")

@@ -16,7 +16,7 @@ TEMPLATES = ROOT / "eduplatform" / "templates"
 PACKAGE = ROOT / "eduplatform"
 _LETTERS = re.compile(r"[A-Za-z]{2,}")
 _JINJA = re.compile(r"{%-?\s*trans\b.*?endtrans\s*-?%}|{{.*?}}|{%.*?%}|{#.*?#}", re.DOTALL)
-_CSS_FRAGMENT = re.compile(r"^[a-z0-9]+-$")
+_CSS_FRAGMENT = re.compile(r"^([a-z0-9-]+ )*[a-z0-9]+-$")
 _TRANSLATABLE_ATTRIBUTES = {"alt", "title", "aria-label", "placeholder", "value", "data-label-start",
                             "data-label-stop"}
 

@@ -1,7 +1,137 @@
-"""Routes of the classroom feature."""
+"""A teacher's classes: progress grid, presentation mode, teacher-led sessions and class signing."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.access import Permission, get_visible_class_or_404, requires
+from eduplatform.catalogue import current_catalogue
+from eduplatform.catalogue.model import Module, Signing
+from eduplatform.classroom import queries as class_queries
+from eduplatform.classroom.forms import attendance_form
+from eduplatform.classroom.services import record_class_signing, record_teacher_led_session
+from eduplatform.i18n import _
+from eduplatform.records import queries
+from eduplatform.schools.models import SchoolClass
 
 bp = Blueprint("classroom", __name__)
+
+
+def _class_and_pupils(class_id: int) -> tuple[SchoolClass, list]:
+    school_class = get_visible_class_or_404(current_user, class_id)
+    return school_class, class_queries.pupils_of(school_class)
+
+
+def _module_for_class_or_404(module_id: str, school_class: SchoolClass, pupils: list) -> Module:
+    catalogue = current_catalogue()
+    module = catalogue.modules.get(module_id)
+    if module is None or module.audience not in class_queries.class_audience_ids(pupils, school_class, catalogue):
+        abort(404)
+    return module
+
+
+@bp.route("/classes")
+@requires(Permission.TEACH_CLASSES)
+def list_classes() -> str:
+    """The classes a teacher teaches (a coordinator: every class of the school) this year."""
+    year = AcademicYear.current()
+    return render_template("classroom/list_classes.html", year=year,
+                           classes=class_queries.classes_in_scope(current_user, year))
+
+
+@bp.route("/classes/<int:class_id>")
+@requires(Permission.TEACH_CLASSES)
+def show_class(class_id: int) -> str:
+    """The class × module grid, who has signed the class's agreement, and the most-missed questions.
+
+    The class's teachers and its school's coordinator.
+    """
+    school_class, pupils = _class_and_pupils(class_id)
+    catalogue = current_catalogue()
+    year = AcademicYear.current()
+    audience_ids = class_queries.class_audience_ids(pupils, school_class, catalogue)
+    modules = class_queries.class_modules(audience_ids, catalogue)
+    agreements = class_queries.class_agreements(audience_ids, catalogue)
+    pupil_ids = [pupil.id for pupil in pupils]
+    missed = []
+    for item in queries.most_missed_questions(pupil_ids, year):
+        if item.module_id not in catalogue.modules:
+            continue  # a module since removed from the programme
+        content = catalogue.module_content(item.module_id, str(get_locale()))
+        question = next((q for q in content.quiz.questions if q.id == item.question_id), None) if content.quiz \
+            else None
+        if question is not None:
+            missed.append((item, content.title, question))
+    return render_template(
+        "classroom/show_class.html", school_class=school_class, pupils=pupils, modules=modules,
+        agreements=agreements, year=year, missed=missed,
+        statuses=queries.module_statuses_for_many(pupil_ids, modules, year),
+        signatures=queries.agreement_statuses_for_many(pupil_ids, agreements, catalogue, year),
+    )
+
+
+@bp.route("/classes/<int:class_id>/present/<module_id>/<lesson_id>")
+@requires(Permission.TEACH_CLASSES)
+def present_lesson(class_id: int, module_id: str, lesson_id: str) -> str:
+    """A lesson in presentation mode for the board: large text and pictures, read-aloud.
+
+    The class's teachers and its school's coordinator.
+    """
+    school_class, pupils = _class_and_pupils(class_id)
+    module = _module_for_class_or_404(module_id, school_class, pupils)
+    content = current_catalogue().module_content(module.id, str(get_locale()))
+    lesson = next((lesson for lesson in content.lessons if lesson.id == lesson_id), None)
+    if lesson is None:
+        abort(404)
+    position = module.lesson_ids.index(lesson.id)
+    return render_template("classroom/present_lesson.html", school_class=school_class, module=module,
+                           content=content, lesson=lesson, position=position)
+
+
+@bp.route("/classes/<int:class_id>/sessions/<module_id>", methods=["GET", "POST"])
+@requires(Permission.TEACH_CLASSES)
+def record_session(class_id: int, module_id: str) -> str | Response:
+    """After teaching a module, tick who was present: they complete it, teacher-led, by this teacher.
+
+    The class's teachers and its school's coordinator.
+    """
+    school_class, pupils = _class_and_pupils(class_id)
+    module = _module_for_class_or_404(module_id, school_class, pupils)
+    form = attendance_form(pupils)
+    if form.validate_on_submit():
+        present = [pupil for pupil in pupils if pupil.id in set(form.present.data)]
+        record_teacher_led_session(current_user, school_class, module, present, AcademicYear.current())
+        flash(_("%(count)d pupils have completed this module, led by you.", count=len(present)), "success")
+        return redirect(url_for(".show_class", class_id=school_class.id))
+    content = current_catalogue().module_content(module.id, str(get_locale()))
+    return render_template("classroom/record_session.html", school_class=school_class, module=module,
+                           content=content, form=form)
+
+
+@bp.route("/classes/<int:class_id>/agreements/<agreement_id>", methods=["GET", "POST"])
+@requires(Permission.TEACH_CLASSES)
+def sign_together(class_id: int, agreement_id: str) -> str | Response:
+    """The class reads its picture agreement together and agrees: each pupil present signs, witnessed.
+
+    For agreements pupils sign by ticking (the youngest classes). The class's teachers and coordinator.
+    """
+    school_class, pupils = _class_and_pupils(class_id)
+    catalogue = current_catalogue()
+    agreement = catalogue.agreements.get(agreement_id)
+    audience_ids = class_queries.class_audience_ids(pupils, school_class, catalogue)
+    if agreement is None or not agreement.audiences & audience_ids or agreement.signing is not Signing.TICK:
+        abort(404)
+    content = catalogue.agreement_content(agreement.id, str(get_locale()))
+    form = attendance_form(pupils, submit_label=_("We agree: record it for the pupils ticked"))
+    if form.validate_on_submit():
+        present = [pupil for pupil in pupils if pupil.id in set(form.present.data)]
+        _session, signed = record_class_signing(current_user, school_class, content, present, AcademicYear.current(),
+                                         catalogue)
+        flash(_("%(count)d pupils have agreed, with you as witness.", count=signed), "success")
+        return redirect(url_for(".show_class", class_id=school_class.id))
+    return render_template("classroom/sign_together.html", school_class=school_class, agreement=agreement,
+                           content=content, form=form)

@@ -61,44 +61,49 @@ class AgreementStatus:
     signed_version: str | None = None
 
 
-def module_statuses(user_id: int, modules: Iterable[Module], year: AcademicYear) -> dict[str, ModuleStatus]:
-    """Status of each module for one person in ``year`` (one query for all modules)."""
-    modules = list(modules)
-    if not modules:
-        return {}
+def module_statuses_for_many(user_ids: Iterable[int], modules: Iterable[Module],
+                             year: AcademicYear) -> dict[int, dict[str, ModuleStatus]]:
+    """Status of each module for each person in ``year``: one query however many people and modules."""
+    user_ids, modules = list(user_ids), list(modules)
+    if not modules or not user_ids:
+        return {user_id: {m.id: ModuleStatus(ModuleState.NOT_STARTED) for m in modules} for user_id in user_ids}
     oldest = year.start_year - max(years_valid(m.renewal_months) for m in modules) + 1
     rows = db.session.scalars(select(ModuleCompletion).where(
-        ModuleCompletion.user_id == user_id,
+        ModuleCompletion.user_id.in_(user_ids),
         ModuleCompletion.module_id.in_([m.id for m in modules]),
         ModuleCompletion.academic_year.between(oldest, year.start_year),
     ).order_by(ModuleCompletion.academic_year.desc())).all()
-    by_module: dict[str, list[ModuleCompletion]] = {}
+    found: dict[tuple[int, str], list[ModuleCompletion]] = {}
     for row in rows:
-        by_module.setdefault(row.module_id, []).append(row)
-    statuses = {}
-    for module in modules:
-        found = by_module.get(module.id, [])
-        completed = next((r for r in found if r.status is CompletionStatus.COMPLETED
-                          and still_valid(r.academic_year, module.renewal_months, year)), None)
-        this_year = next((r for r in found if r.academic_year == year.start_year), None)
-        if completed is not None:
-            statuses[module.id] = ModuleStatus(ModuleState.COMPLETED, completed.best_percent, completed.attempt_count,
-                                               completed.completed_at, completed.academic_year)
-        elif this_year is not None:
-            statuses[module.id] = ModuleStatus(ModuleState.IN_PROGRESS, this_year.best_percent,
-                                               this_year.attempt_count)
-        else:
-            statuses[module.id] = ModuleStatus(ModuleState.NOT_STARTED)
-    return statuses
+        found.setdefault((row.user_id, row.module_id), []).append(row)
+    return {user_id: {module.id: _status_from(found.get((user_id, module.id), []), module, year)
+                      for module in modules} for user_id in user_ids}
 
 
-def _latest_signatures(user_id: int, agreement_ids: list[str]) -> dict[str, AgreementSignature]:
+def _status_from(rows: list[ModuleCompletion], module: Module, year: AcademicYear) -> ModuleStatus:
+    completed = next((r for r in rows if r.status is CompletionStatus.COMPLETED
+                      and still_valid(r.academic_year, module.renewal_months, year)), None)
+    if completed is not None:
+        return ModuleStatus(ModuleState.COMPLETED, completed.best_percent, completed.attempt_count,
+                            completed.completed_at, completed.academic_year)
+    this_year = next((r for r in rows if r.academic_year == year.start_year), None)
+    if this_year is not None:
+        return ModuleStatus(ModuleState.IN_PROGRESS, this_year.best_percent, this_year.attempt_count)
+    return ModuleStatus(ModuleState.NOT_STARTED)
+
+
+def module_statuses(user_id: int, modules: Iterable[Module], year: AcademicYear) -> dict[str, ModuleStatus]:
+    """Status of each module for one person in ``year`` (one query for all modules)."""
+    return module_statuses_for_many([user_id], modules, year)[user_id]
+
+
+def _latest_signatures(user_ids: list[int], agreement_ids: list[str]) -> dict[tuple[int, str], AgreementSignature]:
     rows = db.session.scalars(select(AgreementSignature).where(
-        AgreementSignature.user_id == user_id, AgreementSignature.agreement_id.in_(agreement_ids),
+        AgreementSignature.user_id.in_(user_ids), AgreementSignature.agreement_id.in_(agreement_ids),
     ).order_by(AgreementSignature.signed_at.desc(), AgreementSignature.id.desc())).all()
-    latest: dict[str, AgreementSignature] = {}
+    latest: dict[tuple[int, str], AgreementSignature] = {}
     for row in rows:
-        latest.setdefault(row.agreement_id, row)
+        latest.setdefault((row.user_id, row.agreement_id), row)
     return latest
 
 
@@ -116,18 +121,26 @@ def signature_state(agreement: Agreement, signature: AgreementSignature | None, 
     return AgreementStatus(state, signature.signed_at, signature.agreement_version)
 
 
+def agreement_statuses_for_many(user_ids: Iterable[int], agreements: Iterable[Agreement], catalogue: Catalogue,
+                                year: AcademicYear) -> dict[int, dict[str, AgreementStatus]]:
+    """Status of each agreement for each person: one query however many people and agreements."""
+    user_ids, agreements = list(user_ids), list(agreements)
+    latest = _latest_signatures(user_ids, [a.id for a in agreements]) if user_ids and agreements else {}
+    statuses: dict[int, dict[str, AgreementStatus]] = {}
+    for user_id in user_ids:
+        statuses[user_id] = {}
+        for agreement in agreements:
+            signature = latest.get((user_id, agreement.id))
+            locale = signature.locale if signature else catalogue.fallback_locale
+            current = catalogue.agreement_content(agreement.id, locale).version
+            statuses[user_id][agreement.id] = signature_state(agreement, signature, current, year)
+    return statuses
+
+
 def agreement_statuses(user_id: int, agreements: Iterable[Agreement], catalogue: Catalogue,
                        year: AcademicYear) -> dict[str, AgreementStatus]:
     """Status of each agreement for one person (one query for all of them)."""
-    agreements = list(agreements)
-    latest = _latest_signatures(user_id, [a.id for a in agreements])
-    statuses = {}
-    for agreement in agreements:
-        signature = latest.get(agreement.id)
-        locale = signature.locale if signature else catalogue.fallback_locale
-        current = catalogue.agreement_content(agreement.id, locale).version
-        statuses[agreement.id] = signature_state(agreement, signature, current, year)
-    return statuses
+    return agreement_statuses_for_many([user_id], agreements, catalogue, year)[user_id]
 
 
 def agreement_is_signed(user: User, agreement: Agreement, catalogue: Catalogue, year: AcademicYear) -> bool:
@@ -215,3 +228,30 @@ def current_consents(child_ids: Iterable[int]) -> dict[tuple[int, str], bool]:
         .order_by(ConsentDecision.decided_at, ConsentDecision.id)
     ).all()
     return {(child_id, consent_id): given for child_id, consent_id, given in rows}
+
+
+@dataclass(frozen=True)
+class MissedQuestion:
+    module_id: str
+    question_id: str
+    #: Pupils who answered it wrong at least once, of those who answered it.
+    pupils_wrong: int
+    pupils_answered: int
+
+
+def most_missed_questions(user_ids: Iterable[int], year: AcademicYear, limit: int = 5) -> list[MissedQuestion]:
+    """The quiz questions most of these pupils got wrong this year (a GROUP BY in the database)."""
+    from eduplatform.records.models import QuizAnswer
+
+    wrong = func.count(func.distinct(case((QuizAnswer.is_correct.is_(False), QuizAttempt.user_id))))
+    answered = func.count(func.distinct(QuizAttempt.user_id))
+    rows = db.session.execute(
+        select(QuizAttempt.module_id, QuizAnswer.question_id, wrong, answered)
+        .join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
+        .where(QuizAttempt.user_id.in_(list(user_ids)), QuizAttempt.academic_year == year.start_year)
+        .group_by(QuizAttempt.module_id, QuizAnswer.question_id)
+        .having(wrong > 0)
+        .order_by((wrong * 1.0 / answered).desc(), wrong.desc(), QuizAttempt.module_id, QuizAnswer.question_id)
+        .limit(limit)
+    ).all()
+    return [MissedQuestion(module_id, question_id, int(w), int(a)) for module_id, question_id, w, a in rows]

@@ -66,6 +66,22 @@ def _complete_if_rule_met(user: User, module: Module, year: AcademicYear, catalo
         db.session.flush()
 
 
+def record_completion_for(user: User, module: Module, year: AcademicYear, recorded_by: User,
+                          method: CompletionMethod) -> ModuleCompletion:
+    """Mark a module complete on someone else's word (a teacher-led session, attendance).
+
+    An existing completion this year is kept as it was. Callers: classroom services.
+    """
+    summary = _summary(user, module, year)
+    if summary.status is not CompletionStatus.COMPLETED:
+        summary.status = CompletionStatus.COMPLETED
+        summary.completed_at = utcnow()
+        summary.method = method
+        summary.recorded_by_id = recorded_by.id
+        db.session.flush()
+    return summary
+
+
 def record_lesson_read(user: User, module: Module, lesson: Lesson, year: AcademicYear,
                        catalogue: Catalogue) -> None:
     """Note that ``user`` finished reading ``lesson`` (once per year). Callers: the lesson view."""

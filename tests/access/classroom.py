@@ -1,14 +1,48 @@
-"""Access-matrix entries for the classroom feature (see tests/access/__init__.py)."""
+"""Access-matrix entries for the classroom: a teacher's own classes only."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from tests.access.common import Case
+from eduplatform.academic_year import AcademicYear
+from eduplatform.schools.services import create_class, enrol_pupil
+from tests.access.common import Case, everyone
+from tests.conftest import run_in_app
 
-MATRIX: dict[str, list[Case]] = {}
+#: The class's teacher and the school's coordinator; everyone else is refused or "not found".
+OWN_CLASS = everyone(403, anonymous=302, staff=200, coordinator=200, other_coordinator=404)
+OWN_CLASS_POST = {**OWN_CLASS, "staff": 302, "coordinator": 302}
+OTHER_CLASS = everyone(403, anonymous=302, staff=404, coordinator=404, other_coordinator=200)
+LESSON = "ks2-passwords/ks2-passwords-why"
+
+MATRIX: dict[str, list[Case]] = {
+    "classroom.list_classes": [Case("GET", "/classes", everyone(403, anonymous=302, staff=200, coordinator=200,
+                                                                 other_coordinator=200))],
+    "classroom.show_class": [Case("GET", "/classes/{own_class}", OWN_CLASS),
+                             Case("GET", "/classes/{other_class}", OTHER_CLASS)],
+    "classroom.present_lesson": [Case("GET", "/classes/{own_class}/present/" + LESSON, OWN_CLASS),
+                                 Case("GET", "/classes/{other_class}/present/" + LESSON, OTHER_CLASS)],
+    "classroom.record_session": [
+        Case("GET", "/classes/{own_class}/sessions/ks2-passwords", OWN_CLASS),
+        Case("POST", "/classes/{own_class}/sessions/ks2-passwords", OWN_CLASS_POST,
+             (("present", "{own_school_pupil}"),)),
+        Case("POST", "/classes/{other_class}/sessions/ks2-passwords",
+             {**OTHER_CLASS, "other_coordinator": 302}, (("present", "{other_school_pupil}"),)),
+    ],
+    "classroom.sign_together": [
+        Case("GET", "/classes/{own_class}/agreements/ks2-aup", OWN_CLASS),
+        Case("POST", "/classes/{own_class}/agreements/ks2-aup", OWN_CLASS_POST, (("present", "{own_school_pupil}"),)),
+    ],
+}
 
 
 def objects(app: Any, world: dict[str, Any]) -> dict[str, Any]:
-    """Create this feature's objects in the matrix world; return the path placeholders."""
-    return {}
+    """The pupil's class (taught by ``staff``) and a class of the other school with its pupil."""
+
+    def other_class() -> Any:
+        school_class = create_class(school=world["other_school"], name="Other 5", year_group=5,
+                                    year=AcademicYear.current())
+        enrol_pupil(school_class, world["other_pupil"])
+        return school_class
+
+    return {"own_class": world["own_class"].id, "other_class": run_in_app(app, other_class).id}
