@@ -26,7 +26,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import pytest
 
@@ -130,6 +130,8 @@ class LiveServer:
     pupil: Person
     #: A member of staff of Oak School.
     staff: Person
+    #: The application behind the server: tests seed what they need in ``app.app_context()`` and commit.
+    app: Any = None
 
 
 PUPIL = Person(username="maya.patel", first_name="Maya", last_name="Patel")
@@ -161,7 +163,7 @@ def live_server(chromium_executable: str, tmp_path_factory: pytest.TempPathFacto
     thread = threading.Thread(target=server.serve_forever, name="eduplatform-live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.port}", pupil=PUPIL, staff=STAFF)
+        yield LiveServer(url=f"http://127.0.0.1:{server.port}", pupil=PUPIL, staff=STAFF, app=app)
     finally:
         server.shutdown()
         server.server_close()
