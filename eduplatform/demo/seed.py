@@ -16,6 +16,7 @@ from eduplatform.accounts.services import create_user, hash_password, link_paren
 from eduplatform.roles import Role
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.services import assign_teacher, create_class, create_school, create_trust, enrol_pupil
+from eduplatform.signin.pictures import AVATARS, SECRET_LENGTH, SECRET_PICTURES, set_picture_secret, uses_pictures
 
 FIRST_NAMES = ["Amara", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Hassan", "Isla", "Jacob", "Kiran",
                "Leah", "Mohammed", "Nia", "Oscar", "Priya", "Quinn", "Ruby", "Sami", "Tara", "Uzma", "Viktor",
@@ -35,6 +36,8 @@ class DemoAccounts:
     named: dict[str, str] = field(default_factory=dict)
     shared_password: str = ""
     people: int = 0
+    #: The secret pictures of the named Year 1 pupil (``pupil.ks1``), who signs in by tapping.
+    ks1_pictures: tuple[str, ...] = ()
 
 
 def _password(fixed: str | None) -> str:
@@ -47,6 +50,14 @@ def seed_demo(*, password: str | None = None, seed: int = 2026) -> DemoAccounts:
     year = AcademicYear.current()
     accounts = DemoAccounts(shared_password=_password(password))
     shared_hash = hash_password(accounts.shared_password)
+
+    def give_card(pupil: User, password: str) -> None:
+        """What the printed login card shows: pictures for Reception-Year 2, the password otherwise."""
+        if uses_pictures(pupil.year_group):
+            pupil.avatar = rng.choice(AVATARS)
+            set_picture_secret(pupil, tuple(rng.sample(SECRET_PICTURES, SECRET_LENGTH)))
+        else:
+            pupil.card_secret = password
 
     trust = create_trust(name="Northfield Learning Trust", slug="northfield")
     school = create_school(name="Oakfield All-Through School", slug="oakfield", trust=trust)
@@ -80,6 +91,8 @@ def seed_demo(*, password: str | None = None, seed: int = 2026) -> DemoAccounts:
 
     for pupil in (pupil_ks1, pupil_ks2, pupil_ks3, pupil_ks4):
         enrol_pupil(classes[pupil.year_group], pupil)
+        give_card(pupil, accounts.named[pupil.username])
+    accounts.ks1_pictures = tuple(pupil_ks1.card_secret.split("-"))
     link_parent(parent, pupil_ks2)
     link_parent(parent, pupil_ks1)
     assign_teacher(classes[1], teacher)  # a KS1 class
@@ -103,6 +116,7 @@ def seed_demo(*, password: str | None = None, seed: int = 2026) -> DemoAccounts:
             pupil = population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.PUPIL},
                                school_id=school.id, year_group=year_group)
             enrol_pupil(school_class, pupil)
+            give_card(pupil, accounts.shared_password)
             if rng.random() < 0.5:
                 carer = population(rng.choice(FIRST_NAMES), pupil.last_name, {Role.PARENT}, school_id=school.id)
                 link_parent(carer, pupil)

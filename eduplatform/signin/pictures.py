@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import secrets
 
-from werkzeug.security import check_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from eduplatform.accounts.models import User
-from eduplatform.accounts.services import hash_password
 
 #: The pictures a secret is made of (files ``static/img/signin/<id>.svg``), in grid order.
 SECRET_PICTURES = ("apple", "ball", "boat", "car", "cat", "dog", "fish", "house", "moon", "star", "sun", "tree")
@@ -20,6 +19,10 @@ SECRET_PICTURES = ("apple", "ball", "boat", "car", "cat", "dog", "fish", "house"
 AVATARS = ("bear", "duck", "fox", "frog", "hedgehog", "koala", "lion", "owl", "panda", "penguin", "rabbit",
            "tiger")
 SECRET_LENGTH = 3
+#: A picture secret is one of 12 x 11 x 10 = 1,320 sequences and is printed on the pupil's card, so a
+#: slow hash would protect nothing; what stops guessing is the per-pupil and per-class limits. A fast
+#: hash keeps importing a whole school's youngest pupils quick.
+PICTURE_HASH_METHOD = "pbkdf2:sha256:10000"
 #: Year groups that sign in with pictures: Nursery, Reception, Year 1, Year 2.
 PICTURE_YEAR_GROUPS = frozenset({-1, 0, 1, 2})
 
@@ -45,7 +48,7 @@ def set_picture_secret(user: User, sequence: tuple[str, ...] | None = None) -> t
     Callers: roster import, the demo seeder, and a teacher resetting a pupil's pictures.
     """
     sequence = sequence or new_picture_secret()
-    user.picture_secret_hash = hash_password(encode(sequence))
+    user.picture_secret_hash = generate_password_hash(encode(sequence), method=PICTURE_HASH_METHOD)
     user.card_secret = encode(sequence)
     if user.avatar is None:
         user.avatar = AVATARS[secrets.randbelow(len(AVATARS))]
