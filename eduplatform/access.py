@@ -55,6 +55,8 @@ class Permission(StrEnum):
     VIEW_SCHOOL_PROGRESS = "view_school_progress"
     #: Teach classes: class progress, presentation mode, record teacher-led sessions.
     TEACH_CLASSES = "teach_classes"
+    #: Import the school's roster (people and classes) from a CSV file.
+    IMPORT_ROSTER = "import_roster"
 
 
 _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
@@ -66,7 +68,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE}),
     Role.VISITOR: frozenset(_LEARNERS),
     Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
-                                             Permission.TEACH_CLASSES}),
+                                             Permission.TEACH_CLASSES, Permission.IMPORT_ROSTER}),
     Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
     Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
 }
@@ -201,3 +203,23 @@ def get_visible_user_or_404(actor: Any, user_id: int) -> User:
     if user is None:
         abort(404)
     return user
+
+
+def own_school_or_403(actor: Any) -> School:
+    """The actor's own school, for jobs that always act on exactly one school (roster import).
+
+    Trust leads and administrators have no school of their own and are refused.
+    """
+    school = getattr(actor, "school", None) if getattr(actor, "is_authenticated", False) else None
+    if school is None:
+        abort(403)
+    return school
+
+
+def get_school_record_or_404(actor: Any, model: Any, record_id: int) -> Any:
+    """A school-owned record (one with ``school_id``) of the actor's own school; others are "not found"."""
+    record = db.session.scalar(select(model).where(model.id == record_id,
+                                                   model.school_id == own_school_or_403(actor).id))
+    if record is None:
+        abort(404)
+    return record

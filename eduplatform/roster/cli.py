@@ -1,9 +1,82 @@
-"""``flask --app app import-roster``: the command-line side of roster import."""
+"""``flask --app app import-roster``: the command-line side of roster import.
+
+Prints the same report as the web preview. Invalid files print every error (line, column, reason)
+and exit with status 1, changing nothing. Passwords are never printed: they are only on the login
+cards, printed from the web.
+"""
 
 from __future__ import annotations
 
-from flask import Flask
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.db import current_revision, db, head_revision
+from eduplatform.roster.planning import RosterPlan
+from eduplatform.schools.models import School
+
+
+def _school(slug: str | None) -> School:
+    if slug:
+        school = db.session.scalar(select(School).where(School.slug == slug))
+        if school is None:
+            raise click.ClickException(f"No school with the slug '{slug}'.")
+        return school
+    schools = list(db.session.scalars(select(School).order_by(School.slug).limit(2)))
+    if not schools:
+        raise click.ClickException("There is no school yet.")
+    if len(schools) > 1:
+        slugs = ", ".join(db.session.scalars(select(School.slug).order_by(School.slug)))
+        raise click.ClickException(f"There is more than one school: name one with --school ({slugs}).")
+    return schools[0]
+
+
+def _report(plan: RosterPlan, path: Path) -> None:
+    click.echo(f"{path.name}: {plan.rows} people for {plan.school.name} ({plan.school.slug}), {plan.year.label}.")
+    for notice in plan.notices:
+        click.echo(f"  note{f' (line {notice.line})' if notice.line else ''}: {notice.reason}")
+    if plan.errors:
+        for error in plan.errors:
+            where = ", ".join(part for part in (f"line {error.line}" if error.line else "",
+                                                f"column {error.column}" if error.column else "") if part)
+            click.echo(f"{where or 'file'}: {error.reason}", err=True)
+        click.echo(f"{len(plan.errors)} error(s): nothing was changed.", err=True)
+        return
+    counts = plan.counts
+    click.echo(f"  created {counts['created']}, updated {counts['updated']}, unchanged {counts['unchanged']}, "
+               f"marked as left {counts['left']}, new classes {counts['classes_created']}")
 
 
 def register(app: Flask) -> None:
     """Attach the roster commands to the app's CLI."""
+
+    @app.cli.command("import-roster")
+    @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+    @click.option("--school", "slug", help="The school's slug (needed when there is more than one school).")
+    @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
+    @click.option("--academic-year", type=int, default=None,
+                  help="The year the academic year starts, e.g. 2027 for 2027/28 (default: the current one).")
+    def import_roster(file: Path, slug: str | None, dry_run: bool, academic_year: int | None) -> None:
+        """Import people and classes from the school's MIS export (CSV), all or nothing."""
+        from eduplatform.roster.services import apply_plan, plan_roster
+
+        if current_revision(db.engine) != head_revision():
+            raise click.ClickException("The database is not set up: run 'flask --app app init-db' first.")
+        year = AcademicYear(academic_year) if academic_year else AcademicYear.current()
+        with force_locale(current_app.config["DEFAULT_LOCALE"]):
+            school = _school(slug)
+            plan = plan_roster(file.read_bytes(), school, year)
+            _report(plan, file)
+        if plan.errors:
+            sys.exit(1)
+        if dry_run:
+            click.echo("Dry run: nothing was changed.")
+            return
+        apply_plan(plan, filename=file.name)
+        db.session.commit()
+        click.echo("Imported. Passwords are not shown here: print the login cards from the web.")

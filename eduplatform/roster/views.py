@@ -1,7 +1,184 @@
-"""Routes of the roster feature."""
+"""Roster import pages: upload a CSV (step 1), check the preview (step 2), import (step 3), see the result.
+
+Only a coordinator imports, into their own school (``Permission.IMPORT_ROSTER`` and
+:func:`eduplatform.access.own_school_or_403`); trust leads and administrators are refused.
+Nothing changes before step 3, and step 3 applies exactly the file that was previewed.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from pathlib import PureWindowsPath
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.routing import BuildError
+from werkzeug.wrappers import Response
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.access import Permission, get_school_record_or_404, own_school_or_403, requires
+from eduplatform.db import db
+from eduplatform.forms import EmptyForm
+from eduplatform.i18n import _, _l
+from eduplatform.roster import uploads
+from eduplatform.roster.forms import ConfirmForm, UploadForm
+from eduplatform.roster.models import RosterImport
+from eduplatform.roster.planning import Action
+from eduplatform.roster.queries import adults_with_cards, classes_with_cards, recent_imports
+from eduplatform.roster.services import apply_plan, plan_roster
+from eduplatform.schools.models import School
 
 bp = Blueprint("roster", __name__)
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+#: The endpoints (if the sign-in feature provides one) that print a class's login cards.
+CARD_ENDPOINTS = ("signin.cards", "signin.class_cards", "signin.print_cards")
+#: What each kind of change is called in the preview.
+CHANGE_LABELS = {
+    "name": _l("name"), "roles": _l("role"), "year_group": _l("year group"), "email": _l("email"),
+    "external_id": _l("external_id"), "username": _l("username"), "start_date": _l("start date"),
+    "returning": _l("back after leaving"), "class": _l("class"), "teaching": _l("classes taught"),
+    "children": _l("children linked"), "pictures": _l("new secret pictures"),
+    "first_password": _l("first password (moving up from pictures)"),
+}
+#: The columns a file may have, for the help on the upload page.
+COLUMN_HELP = (
+    ("external_id", _l("The school MIS id. Optional, but it is how people are recognised next time.")),
+    ("first_name", _l("Required.")),
+    ("last_name", _l("Required.")),
+    ("role", _l("Required: pupil, staff, governor, parent, visitor or coordinator (several with ;).")),
+    ("year_group", _l("Pupils: N, R, 1 to 13, \"Reception\" or \"Year 3\".")),
+    ("class", _l("Pupils: their class. Staff: the classes they teach, separated by ;.")),
+    ("username", _l("Optional: made from the first name and initial when empty.")),
+    ("email", _l("Optional, adults only.")),
+    ("parent_of", _l("Parents: their children's external_id, separated by ;.")),
+    ("start_date", _l("Staff: when they started, e.g. 2026-09-01.")),
+)
+
+
+def _importer_school() -> School:
+    """The school the signed-in coordinator imports into; 403 for anyone without one."""
+    return own_school_or_403(current_user)
+
+
+def _upload_or_404(token: str, school: School) -> uploads.StoredUpload:
+    upload = uploads.load(token, school_id=school.id, user_id=current_user.id)
+    if upload is None:
+        abort(404)
+    return upload
+
+
+def _filename(raw: str | None) -> str:
+    """The uploaded file's own name (browsers may send a Windows path), for display only."""
+    return PureWindowsPath(raw or "").name[:255] or "roster.csv"
+
+
+def card_link(class_id: int) -> str | None:
+    """The address of a class's login cards, when the sign-in feature provides that page."""
+    for endpoint in CARD_ENDPOINTS:
+        if endpoint in current_app.view_functions:
+            try:
+                return url_for(endpoint, class_id=class_id)
+            except BuildError:
+                continue
+    return None
+
+
+@bp.route("/roster/import", methods=["GET", "POST"])
+@requires(Permission.IMPORT_ROSTER)
+def upload() -> str | Response:
+    """Step 1: choose a CSV file. A file with errors is reported line by line and nothing is kept.
+
+    The school's coordinator only.
+    """
+    school = _importer_school()
+    form = UploadForm()
+    plan = None
+    if form.validate_on_submit():
+        data = form.file.data.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            form.file.errors.append(_("The file is larger than %(size)s MB: split it into smaller files.",
+                                      size=MAX_UPLOAD_BYTES // (1024 * 1024)))
+        else:
+            plan = plan_roster(data, school, importer=current_user)
+            if plan.ok:
+                token = uploads.save(data, school_id=school.id, user_id=current_user.id,
+                                     filename=_filename(form.file.data.filename))
+                return redirect(url_for("roster.preview", token=token))
+    return render_template("roster/upload.html", form=form, plan=plan, school=school, columns=COLUMN_HELP,
+                           recent=recent_imports(school.id), year=AcademicYear.current())
+
+
+@bp.route("/roster/import/<token>")
+@requires(Permission.IMPORT_ROSTER)
+def preview(token: str) -> str:
+    """Step 2: what the uploaded file would create, update, leave alone and mark as left. Changes nothing.
+
+    The coordinator who uploaded the file.
+    """
+    school = _importer_school()
+    upload = _upload_or_404(token, school)
+    plan = plan_roster(upload.data, school, importer=current_user)
+    return render_template("roster/preview.html", plan=plan, upload=upload, school=school, Action=Action,
+                           form=ConfirmForm(expected=plan.summary), cancel_form=EmptyForm(),
+                           change_labels=CHANGE_LABELS)
+
+
+@bp.route("/roster/import/<token>", methods=["POST"])
+@requires(Permission.IMPORT_ROSTER)
+def confirm(token: str) -> Response:
+    """Step 3: import the previewed file, all or nothing, and record the import.
+
+    The coordinator who uploaded the file. Refused (nothing changes) when the plan differs from the
+    preview they confirmed, for example because someone changed the school's people meanwhile.
+    """
+    school = _importer_school()
+    upload = _upload_or_404(token, school)
+    form = ConfirmForm()
+    plan = plan_roster(upload.data, school, importer=current_user)
+    if not form.validate_on_submit() or not plan.ok or form.expected.data != plan.summary:
+        flash(_("The school's people changed since this preview: check it again, then import."), "error")
+        return redirect(url_for("roster.preview", token=token))
+    try:
+        record = apply_plan(plan, filename=upload.filename, imported_by=current_user)
+    except IntegrityError:
+        db.session.rollback()
+        flash(_("Someone changed the school's people while importing: nothing was imported. Check the preview "
+                "again."), "error")
+        return redirect(url_for("roster.preview", token=token))
+    uploads.discard(token)
+    flash(_("Import complete."), "success")
+    return redirect(url_for("roster.result", import_id=record.id))
+
+
+@bp.route("/roster/import/<token>/cancel", methods=["POST"])
+@requires(Permission.IMPORT_ROSTER)
+def cancel(token: str) -> Response:
+    """Throw away an uploaded file without importing it. The coordinator who uploaded it."""
+    school = _importer_school()
+    _upload_or_404(token, school)
+    uploads.discard(token)
+    flash(_("Nothing was imported."), "info")
+    return redirect(url_for("roster.upload"))
+
+
+@bp.route("/roster/imports/<int:import_id>")
+@requires(Permission.IMPORT_ROSTER)
+def result(import_id: int) -> str:
+    """What an import did, and the classes whose login cards can now be printed. The school's coordinator."""
+    school = _importer_school()
+    record = get_school_record_or_404(current_user, RosterImport, import_id)
+    classes = classes_with_cards(school.id, AcademicYear(record.academic_year))
+    return render_template("roster/result.html", record=record, school=school, classes=classes,
+                           year=AcademicYear(record.academic_year), card_link=card_link)
+
+
+@bp.route("/roster/adult-cards")
+@requires(Permission.IMPORT_ROSTER)
+def adult_cards() -> str:
+    """Printable login cards for the school's adults who have not yet chosen their own password.
+
+    The school's coordinator only: the first passwords are shown here and on the class cards, nowhere else.
+    """
+    school = _importer_school()
+    return render_template("roster/adult_cards.html", school=school, adults=adults_with_cards(school.id))

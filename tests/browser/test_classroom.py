@@ -46,7 +46,7 @@ def test_a_teacher_runs_a_teacher_led_session_and_the_grid_shows_it(page: Page, 
                                                                     sign_in) -> None:
     class_id, (ava, ben, cleo) = _class_taught_by_staff(live_server)
     sign_in(page, live_server.staff)
-    page.get_by_role("link", name="My classes").click()
+    page.get_by_role("link", name="My classes", exact=True).click()
     page.get_by_role("link", name="4 Kestrels").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Class 4 Kestrels")
 

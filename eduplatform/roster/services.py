@@ -1,0 +1,168 @@
+"""Roster import: read a file, plan it against the school, apply the plan in one transaction.
+
+Callers: the roster views (coordinators of one school) and ``flask import-roster``. Services only
+flush; the request (or the CLI command) commits once, so a failure part-way changes nothing.
+
+**First passwords are hashed with** :data:`FIRST_SECRET_HASH_METHOD`, not Werkzeug's default scrypt
+(about 0.15-0.2 s per hash, so 2,000 new people would take over 5 minutes). This is deliberate and
+limited to the first password the school issues on paper (two card words and two digits, about
+36,000 possibilities): it is *also* kept in plain text in ``User.card_secret`` so the card can be
+printed again, until the person chooses their own password. A slow hash therefore protects nothing
+extra; guessing is limited by the sign-in limits (``MAX_FAILED_SIGN_INS``), and the password must be
+changed at first sign-in. The password a person chooses is hashed by
+:func:`eduplatform.accounts.services.change_password` with the site default (scrypt). Picture
+secrets use :func:`eduplatform.signin.pictures.set_picture_secret`, which makes the same choice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import delete
+from werkzeug.security import generate_password_hash
+
+from eduplatform.academic_year import AcademicYear
+from eduplatform.accounts.models import ParentLink, User, UserRole
+from eduplatform.accounts.services import end_all_sessions, new_initial_password, new_session_token
+from eduplatform.db import db, utcnow
+from eduplatform.roles import Role
+from eduplatform.roster.models import RosterImport
+from eduplatform.roster.parsing import parse_roster
+from eduplatform.roster.planning import Action, PersonPlan, RosterPlan, build_plan
+from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
+from eduplatform.signin.pictures import set_picture_secret
+
+#: PBKDF2-SHA256 with 2,000 iterations: about 1 ms a hash, so 2,000 first passwords take about 2 s.
+#: Only for school-issued first secrets (see the module docstring); never for chosen passwords.
+FIRST_SECRET_HASH_METHOD = "pbkdf2:sha256:2000"  # noqa: S105 (a hashing method, not a password)
+
+
+def plan_roster(data: bytes, school: School, year: AcademicYear | None = None,
+                importer: User | None = None) -> RosterPlan:
+    """Parse ``data`` and compare it with ``school`` in ``year`` (default: this academic year). Read-only.
+
+    Callers: the upload and preview pages and ``import-roster`` (also with ``--dry-run``).
+    """
+    return build_plan(parse_roster(data), school, year or AcademicYear.current(), importer)
+
+
+def issue_first_password(user: User) -> None:
+    """A first password for the login card; it must be changed at first sign-in."""
+    password = new_initial_password()
+    user.password_hash = generate_password_hash(password, method=FIRST_SECRET_HASH_METHOD)
+    user.card_secret = password
+    user.must_change_password = True
+
+
+@dataclass
+class _Applier:
+    plan: RosterPlan
+
+    def run(self, filename: str, imported_by: User | None) -> RosterImport:
+        plan = self.plan
+        class_ids = self._create_classes()
+        users = self._create_people()
+        for person in plan.of(Action.UPDATE):
+            self._update(person)
+        by_external_id = dict(plan.by_external_id)
+        by_external_id.update((p.row.external_id, users[p.row.line]) for p in plan.people if p.row.external_id)
+        for person in plan.people:
+            if person.action is not Action.UNCHANGED:
+                self._relationships(person, users[person.row.line], class_ids, by_external_id)
+        now = utcnow()
+        for user in plan.leavers:
+            user.left_at = now
+            end_all_sessions(user)
+        counts = plan.counts
+        record = RosterImport(
+            school_id=plan.school.id, imported_by_id=imported_by.id if imported_by else None,
+            filename=filename[:255], academic_year=plan.year.start_year, rows=plan.rows, created=counts["created"],
+            updated=counts["updated"], unchanged=counts["unchanged"], left=counts["left"])
+        db.session.add(record)
+        db.session.flush()
+        return record
+
+    def _create_classes(self) -> dict[str, int]:
+        plan = self.plan
+        created = {key: SchoolClass(school_id=plan.school.id, academic_year=plan.year.start_year, name=item.name,
+                                    year_group=item.year_group) for key, item in plan.classes.items()
+                   if item.existing is None}
+        db.session.add_all(created.values())
+        db.session.flush()
+        return {key: (item.existing.id if item.existing else created[key].id) for key, item in plan.classes.items()}
+
+    def _create_people(self) -> dict[int, User]:
+        """New accounts, flushed together; returns every line's account (new and existing) by line number."""
+        users = {person.row.line: person.user for person in self.plan.people if person.user is not None}
+        for person in self.plan.of(Action.CREATE):
+            row = person.row
+            user = User(username=person.username, first_name=row.first_name, last_name=row.last_name,
+                        school_id=self.plan.school.id, year_group=person.year_group,
+                        email=None if row.is_pupil else row.email, external_id=row.external_id,
+                        started_on=row.start_date if Role.STAFF in person.roles else None,
+                        session_token=new_session_token(), must_change_password=False, failed_sign_ins=0)
+            user.role_rows = [UserRole(role=role) for role in sorted(person.roles)]
+            self._issue_secrets(person, user)
+            db.session.add(user)
+            users[row.line] = user
+        db.session.flush()
+        return users
+
+    @staticmethod
+    def _issue_secrets(person: PersonPlan, user: User) -> None:
+        if person.needs_pictures:
+            set_picture_secret(user)
+        elif person.needs_password:
+            issue_first_password(user)
+
+    def _update(self, person: PersonPlan) -> None:
+        user, row, changes = person.user, person.row, set(person.changes)
+        assert user is not None
+        user.first_name, user.last_name = row.first_name, row.last_name
+        user.year_group = person.year_group
+        user.username = person.username
+        if row.external_id:
+            user.external_id = row.external_id
+        if "email" in changes:
+            user.email = row.email
+        if "start_date" in changes:
+            user.started_on = row.start_date
+        if "returning" in changes:
+            user.left_at = None
+        if "roles" in changes:
+            kept = {row_.role: row_ for row_ in user.role_rows if row_.role in person.roles}
+            user.role_rows = [kept.get(role) or UserRole(role=role) for role in sorted(person.roles)]
+        self._issue_secrets(person, user)
+
+    def _relationships(self, person: PersonPlan, user: User, class_ids: dict[str, int],
+                       by_external_id: dict[str, User]) -> None:
+        """This year's class, classes taught and children: made exactly what the file says."""
+        plan = self.plan
+        _sync(ClassMember, user.id, {class_ids[key] for key in person.class_keys}, plan.membership.get(user.id, set()))
+        if person.teaching_keys is not None:
+            _sync(ClassTeacher, user.id, {class_ids[key] for key in person.teaching_keys},
+                  plan.teaching.get(user.id, set()))
+        if person.children is not None:
+            wanted = {by_external_id[external_id].id for external_id in person.children}
+            current = plan.links.get(user.id, set())
+            if current - wanted:
+                db.session.execute(delete(ParentLink).where(ParentLink.parent_id == user.id,
+                                                            ParentLink.child_id.in_(current - wanted)))
+            db.session.add_all(ParentLink(parent_id=user.id, child_id=child_id) for child_id in wanted - current)
+
+
+def _sync(table: type[ClassMember] | type[ClassTeacher], user_id: int, wanted: set[int], current: set[int]) -> None:
+    """Make the user's rows in ``table`` among this year's classes exactly ``wanted``."""
+    if current - wanted:
+        db.session.execute(delete(table).where(table.user_id == user_id, table.class_id.in_(current - wanted)))
+    db.session.add_all(table(class_id=class_id, user_id=user_id) for class_id in wanted - current)
+
+
+def apply_plan(plan: RosterPlan, *, filename: str, imported_by: User | None = None) -> RosterImport:
+    """Carry out a plan without errors and record it. Flushes, never commits: the caller commits once.
+
+    Callers: the confirm step of the roster pages (the school's coordinator) and ``import-roster``.
+    """
+    if plan.errors:
+        raise ValueError("a roster plan with errors cannot be applied")
+    return _Applier(plan).run(filename, imported_by)

@@ -1,0 +1,256 @@
+"""The roster import pages: upload, line-by-line report, preview, confirm, result; CSRF; who may import."""
+
+from __future__ import annotations
+
+import re
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from eduplatform.accounts.models import User
+from eduplatform.db import db
+from eduplatform.roles import Role
+from eduplatform.roster.models import RosterImport
+from tests.conftest import run_in_app
+
+FIXTURES = Path(__file__).parent / "fixtures" / "roster"
+_CONFIRM = re.compile(r'action="(/roster/import/[A-Za-z0-9_-]+)"')
+
+
+@pytest.fixture(autouse=True)
+def _no_uploads_left(app) -> None:
+    """The instance folder is shared by the whole session: start each test without stored uploads."""
+    for path in (Path(app.instance_path) / "roster-uploads").glob("*"):
+        path.unlink()
+
+
+@pytest.fixture
+def coordinator(make_user, school) -> User:
+    return make_user(Role.COORDINATOR, Role.STAFF, school=school, first_name="Cat", last_name="Cole",
+                     external_id="C1")
+
+
+def upload(auth, data: bytes, filename: str = "roster.csv") -> Any:
+    return auth.post("/roster/import", {"file": (BytesIO(data), filename)}, token_from="/roster/import")
+
+
+def people_in(app, school) -> int:
+    return run_in_app(app, lambda: db.session.scalar(select(func.count()).select_from(User)
+                                                     .where(User.school_id == school.id)))
+
+
+def stored_uploads(app) -> list[Path]:
+    folder = Path(app.instance_path) / "roster-uploads"
+    return sorted(folder.glob("*.csv")) if folder.exists() else []
+
+
+def test_the_upload_page_explains_the_columns(client, auth, coordinator) -> None:
+    auth.login(coordinator)
+    page = client.get("/roster/import").get_data(as_text=True)
+    assert 'enctype="multipart/form-data"' in page
+    for column in ("external_id", "first_name", "last_name", "role", "year_group", "class", "parent_of"):
+        assert f"<code>{column}</code>" in page
+
+
+def test_a_file_with_errors_is_reported_line_by_line_and_nothing_is_kept(app, client, auth, coordinator,
+                                                                         school) -> None:
+    auth.login(coordinator)
+    before, files = people_in(app, school), stored_uploads(app)
+    response = upload(auth, (FIXTURES / "with_errors.csv").read_bytes())
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "The file was not imported: 4 problems to fix. Nothing has changed." in page
+    rows = re.findall(r"<tr><td>(\d+)</td><td>([^<]*)</td><td>([^<]*)</td></tr>", page)
+    assert [(line, column) for line, column, _ in rows] == [
+        ("3", "first_name"), ("4", "year_group"), ("5", "role"), ("6", "email")]
+    assert "This cell is empty but is required." in rows[0][2]
+    assert "Unknown year group &#34;Year 14&#34;" in rows[1][2]
+    assert people_in(app, school) == before and stored_uploads(app) == files
+
+
+def test_no_file_chosen(client, auth, coordinator) -> None:
+    auth.login(coordinator)
+    response = auth.post("/roster/import", {}, token_from="/roster/import")
+    assert response.status_code == 200
+    assert "Choose the CSV file to check." in response.get_data(as_text=True)
+
+
+def test_preview_then_confirm_imports_exactly_the_previewed_file(app, client, auth, coordinator, school,
+                                                                 make_user) -> None:
+    leaver = make_user(Role.GOVERNOR, school=school, first_name="Old", last_name="Governor")
+    auth.login(coordinator)
+    response = upload(auth, (FIXTURES / "corrected.csv").read_bytes(), filename="corrected.csv")
+    assert response.status_code == 302
+    preview_url = response.headers["Location"]
+    assert re.fullmatch(r"/roster/import/[A-Za-z0-9_-]{43}", preview_url)
+    assert people_in(app, school) == 2  # nothing applied by the upload
+
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "corrected.csv for Oak School" in page
+    counts = dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", page))
+    assert counts == {"New people": "5", "Updated": "0", "Unchanged": "0", "Marked as left": "1", "New classes": "2"}
+    assert "Old Governor" in page and "avaj1" in page  # who leaves, and the usernames new people will get
+    assert "You are not in the file" in page
+    assert people_in(app, school) == 2  # nor by the preview
+    assert len(stored_uploads(app)) == 1
+
+    response = auth.post(preview_url, {"expected": "5-0-0-1-2"}, token_from=preview_url)
+    assert response.status_code == 302 and "/roster/imports/" in response.headers["Location"]
+    result = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Import complete" in result
+    assert dict(re.findall(r"<dt>([^<]+)</dt><dd>(\d+)</dd>", result))["New people"] == "5"
+    assert "4A" in result and "6G" in result  # the classes with login cards to print
+    assert people_in(app, school) == 7
+    assert run_in_app(app, lambda: db.session.get(User, leaver.id).left_at) is not None
+    assert run_in_app(app, lambda: db.session.get(User, coordinator.id).left_at) is None
+    record = run_in_app(app, lambda: db.session.scalar(select(RosterImport)))
+    assert (record.filename, record.imported_by_id, record.created, record.left) == (
+        "corrected.csv", coordinator.id, 5, 1)
+    assert stored_uploads(app) == []  # deleted once imported
+    assert client.get(preview_url).status_code == 404
+    assert auth.post(preview_url, {"expected": "5-0-0-1-2"}, token_from="/").status_code == 404
+
+
+def test_no_password_is_shown_on_any_page(app, client, auth, coordinator) -> None:
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
+    preview = client.get(preview_url).get_data(as_text=True)
+    result = client.get(auth.post(preview_url, {"expected": "5-0-0-0-2"}, token_from=preview_url)
+                        .headers["Location"]).get_data(as_text=True)
+    secrets = run_in_app(app, lambda: list(db.session.scalars(select(User.card_secret)
+                                                               .where(User.card_secret.is_not(None)))))
+    assert len(secrets) == 5
+    assert not any(secret in preview or secret in result for secret in secrets)
+
+
+def test_confirm_is_refused_when_the_school_changed_since_the_preview(app, client, auth, coordinator, school,
+                                                                      make_user) -> None:
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
+    assert "Marked as left</dt><dd>0" in client.get(preview_url).get_data(as_text=True)
+    make_user(Role.VISITOR, school=school)  # arrives meanwhile: would now be marked as left
+    response = auth.post(preview_url, {"expected": "5-0-0-0-2"}, token_from=preview_url)
+    assert response.status_code == 302 and response.headers["Location"] == preview_url
+    assert people_in(app, school) == 2
+    assert "changed since this preview" in client.get(preview_url).get_data(as_text=True)
+
+
+def test_a_failure_while_applying_changes_nothing(app, client, auth, coordinator, school, make_user,
+                                                  monkeypatch) -> None:
+    make_user(Role.GOVERNOR, school=school)
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
+
+    def broken(_user: User) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr("eduplatform.roster.services.end_all_sessions", broken)  # after people were created
+    with pytest.raises(RuntimeError, match="disk full"):
+        auth.post(preview_url, {"expected": "5-0-0-1-2"}, token_from=preview_url)
+    assert people_in(app, school) == 2  # the coordinator and the governor: the five new people were rolled back
+    assert run_in_app(app, lambda: db.session.scalar(select(func.count()).select_from(RosterImport))) == 0
+
+
+def test_cancel_throws_the_upload_away(app, client, auth, coordinator, school) -> None:
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
+    response = auth.post(preview_url + "/cancel", token_from=preview_url)
+    assert response.status_code == 302 and response.headers["Location"] == "/roster/import"
+    assert stored_uploads(app) == [] and client.get(preview_url).status_code == 404
+    assert people_in(app, school) == 1
+
+
+def test_posts_without_the_csrf_token_are_refused(app, client, auth, coordinator, school) -> None:
+    auth.login(coordinator)
+    data = (FIXTURES / "corrected.csv").read_bytes()
+    refused = client.post("/roster/import", data={"file": (BytesIO(data), "roster.csv")})
+    assert refused.status_code == 400 and stored_uploads(app) == []
+    preview_url = upload(auth, data).headers["Location"]
+    assert client.post(preview_url, data={"expected": "5-0-0-0-2"}).status_code == 400
+    assert client.post(preview_url + "/cancel").status_code == 400
+    assert people_in(app, school) == 1 and client.get(preview_url).status_code == 200
+
+
+def test_a_coordinator_cannot_use_another_coordinators_upload(app, client, auth, coordinator, make_user,
+                                                              make_school) -> None:
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
+    auth.logout()
+    auth.login(make_user(Role.COORDINATOR, school=make_school()))
+    assert client.get(preview_url).status_code == 404
+    assert auth.post(preview_url, {"expected": "5-0-0-0-2"}).status_code == 404
+    assert len(stored_uploads(app)) == 1
+
+
+@pytest.mark.parametrize("roles", [(Role.TRUST_LEAD,), (Role.ADMIN,), (Role.STAFF,), (Role.PUPIL,)])
+def test_only_a_schools_coordinator_may_import(client, auth, make_user, make_trust, roles) -> None:
+    user = make_user(*roles, trust_id=make_trust().id if Role.TRUST_LEAD in roles else None)
+    auth.login(user)
+    assert client.get("/roster/import").status_code == 403
+
+
+def test_a_too_large_file_is_refused(client, auth, coordinator, monkeypatch) -> None:
+    monkeypatch.setattr("eduplatform.roster.views.MAX_UPLOAD_BYTES", 100)
+    auth.login(coordinator)
+    response = upload(auth, (FIXTURES / "this_year.csv").read_bytes())
+    assert response.status_code == 200 and "The file is larger than" in response.get_data(as_text=True)
+
+
+def test_recent_imports_are_listed(app, client, auth, coordinator) -> None:
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes(), filename="autumn.csv").headers["Location"]
+    auth.post(preview_url, {"expected": "5-0-0-0-2"}, token_from=preview_url)
+    assert "autumn.csv" in client.get("/roster/import").get_data(as_text=True)
+
+
+def test_an_upload_left_too_long_expires(app, client, auth, coordinator, monkeypatch) -> None:
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
+    old = stored_uploads(app)
+    monkeypatch.setattr("eduplatform.roster.uploads.MAX_AGE_SECONDS", -1)
+    assert client.get(preview_url).status_code == 404
+    upload(auth, (FIXTURES / "corrected.csv").read_bytes())  # the next upload sweeps expired files away
+    assert len(old) == 1 and old[0] not in stored_uploads(app)
+
+
+@pytest.mark.parametrize(("sent", "shown"), [
+    ("C:\\Users\\office\\Pupils 2026.csv", "Pupils 2026.csv"), ("exports/roster.csv", "roster.csv"),
+    ("", "roster.csv"), (None, "roster.csv"),
+])
+def test_only_the_files_own_name_is_kept(sent: str | None, shown: str) -> None:
+    from eduplatform.roster.views import _filename
+
+    assert _filename(sent) == shown
+
+
+def test_the_result_links_each_class_to_its_login_cards(app, client, auth, coordinator, monkeypatch) -> None:
+    """The link goes to the sign-in feature's card page for the class (a stand-in endpoint here)."""
+    monkeypatch.setattr("eduplatform.roster.views.CARD_ENDPOINTS", ("people.show_person", "classroom.show_class"))
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
+    result = client.get(auth.post(preview_url, {"expected": "5-0-0-0-2"}, token_from=preview_url)
+                        .headers["Location"]).get_data(as_text=True)
+    links = dict(re.findall(r'<a href="(/classes/\d+)">Print login cards for ([^<]+)</a>', result))
+    assert sorted(links.values()) == ["4A", "6G"]
+
+
+def test_adult_login_cards_show_first_passwords_only_until_changed(app, client, auth, make_school, make_user) -> None:
+    """Adults imported with a first password get a printable card; once they choose their own, it goes."""
+    from eduplatform.accounts.models import User as UserModel
+    from eduplatform.accounts.services import change_password, set_initial_password
+    from eduplatform.db import db as database
+    from eduplatform.roles import Role as Roles
+    from tests.conftest import run_in_app
+
+    school = make_school()
+    governor = make_user(Roles.GOVERNOR, school=school, first_name="Gita", last_name="Rao")
+    first = run_in_app(app, lambda: set_initial_password(database.session.get(UserModel, governor.id)))
+    auth.login(make_user(Roles.COORDINATOR, school=school))
+    page = client.get("/roster/adult-cards").get_data(as_text=True)
+    assert "Gita Rao" in page and first in page
+    run_in_app(app, lambda: change_password(database.session.get(UserModel, governor.id), "her-own-password"))
+    page = client.get("/roster/adult-cards").get_data(as_text=True)
+    assert "Gita Rao" not in page and first not in page
