@@ -223,3 +223,53 @@ def get_school_record_or_404(actor: Any, model: Any, record_id: int) -> Any:
     if record is None:
         abort(404)
     return record
+
+
+# --- Managing a class's sign-in: codes, login cards, resetting pupils -------------------------
+
+
+def can_manage_class(actor: Any, school_class: SchoolClass, year: AcademicYear | None = None) -> bool:
+    """May ``actor`` run this class's sign-in: show its code, print its cards, reset its pupils?
+
+    Only classes of the current academic year, and only people who hold VIEW_PEOPLE and:
+
+    * teach the class (staff of its school listed as its teacher);
+    * coordinate its school;
+    * administer the platform.
+
+    Trust leads oversee their schools' progress but do not run classes: they may not manage a
+    class (login cards carry pupils' passwords, which only the people handing them out need).
+    """
+    if not can(actor, Permission.VIEW_PEOPLE):
+        return False
+    year = year or AcademicYear.current()
+    if school_class.academic_year != year.start_year:
+        return False
+    roles = actor.roles
+    if Role.ADMIN in roles:
+        return True
+    if Role.COORDINATOR in roles and actor.school_id == school_class.school_id:
+        return True
+    if Role.STAFF in roles and actor.school_id == school_class.school_id:
+        teaches = db.session.scalar(select(ClassTeacher.user_id).where(
+            ClassTeacher.class_id == school_class.id, ClassTeacher.user_id == actor.id))
+        return teaches is not None
+    return False
+
+
+def managed_class_or_404(actor: Any, class_id: int) -> SchoolClass:
+    """A class the actor may manage; any other (or none) is "not found", so class ids leak nothing."""
+    school_class = db.session.get(SchoolClass, class_id)
+    if school_class is None or not can_manage_class(actor, school_class):
+        abort(404)
+    return school_class
+
+
+def class_pupil_or_404(actor: Any, school_class: SchoolClass, user_id: int) -> User:
+    """A current pupil of a managed class whom the actor may also see (the access rules); else 404."""
+    pupil = db.session.scalar(select(User).join(ClassMember, ClassMember.user_id == User.id).where(
+        ClassMember.class_id == school_class.id, User.id == user_id, User.left_at.is_(None),
+        User.disabled_at.is_(None)))
+    if pupil is None or not can_view_user(actor, pupil.id):
+        abort(404)
+    return pupil

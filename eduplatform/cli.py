@@ -66,7 +66,8 @@ def register_commands(app: Flask) -> None:
         for username, chosen in accounts.named.items():
             click.echo(f"{username:24} {chosen}")
         click.echo(f"{'(every other account)':24} {accounts.shared_password}")
-        click.echo(f"pupil.ks1 can also sign in by tapping pictures: {', '.join(accounts.ks1_pictures)}")
+        click.echo(f"pupil.ks1 can also sign in by tapping: http://127.0.0.1:5000/tap/{accounts.ks1_class_code} "
+                   f"then Leo P., then {', '.join(accounts.ks1_pictures)}")
 
     @app.cli.command("check-content")
     def check_content() -> None:

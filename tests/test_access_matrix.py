@@ -24,7 +24,9 @@ from tests.conftest import Auth, run_in_app
 FEATURES = (roster, signin, classroom)
 
 #: Endpoints anyone may use without signing in. Keep this list short.
-PUBLIC_ENDPOINTS = {"accounts.login", "health.healthz", "static"}
+PUBLIC_ENDPOINTS = {"accounts.login", "health.healthz", "static",
+                    # Picture sign-in: a child with no password taps class, name, pictures.
+                    "signin.find_class", "signin.class_page", "signin.pupil_pictures", "signin.tap_picture"}
 
 
 #: For ks2 content: only its pupils; other learners "not found"; non-learners "forbidden".

@@ -17,6 +17,7 @@ from eduplatform.roles import Role
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.services import assign_teacher, create_class, create_school, create_trust, enrol_pupil
 from eduplatform.signin.pictures import AVATARS, SECRET_LENGTH, SECRET_PICTURES, set_picture_secret, uses_pictures
+from eduplatform.signin.services import ensure_sign_in_code
 
 FIRST_NAMES = ["Amara", "Ben", "Chloe", "Dev", "Ella", "Finn", "Grace", "Hassan", "Isla", "Jacob", "Kiran",
                "Leah", "Mohammed", "Nia", "Oscar", "Priya", "Quinn", "Ruby", "Sami", "Tara", "Uzma", "Viktor",
@@ -38,6 +39,8 @@ class DemoAccounts:
     people: int = 0
     #: The secret pictures of the named Year 1 pupil (``pupil.ks1``), who signs in by tapping.
     ks1_pictures: tuple[str, ...] = ()
+    #: The sign-in code of ``pupil.ks1``'s class (its tap-to-sign-in page is ``/tap/<code>``).
+    ks1_class_code: str = ""
 
 
 def _password(fixed: str | None) -> str:
@@ -124,6 +127,9 @@ def seed_demo(*, password: str | None = None, seed: int = 2026) -> DemoAccounts:
             class_teacher = population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.STAFF},
                                        school_id=school.id)
             assign_teacher(school_class, class_teacher)
+    for year_group in (0, 1, 2):  # the youngest classes sign in by tapping: each gets a class code
+        ensure_sign_in_code(classes[year_group])
+    accounts.ks1_class_code = classes[pupil_ks1.year_group].sign_in_code or ""
     for _ in range(3):
         population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.GOVERNOR}, school_id=school.id)
     for _ in range(4):

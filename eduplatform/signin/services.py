@@ -1,0 +1,218 @@
+"""Picture sign-in: class codes, checking tapped pictures, guess limits and teachers' resets.
+
+Guess limits are counted from :class:`PictureSignInAttempt` rows in the database, so every app
+server agrees on them:
+
+* **per pupil**: after :data:`PUPIL_MAX_WRONG` wrong tries within :data:`PUPIL_WINDOW`, the pupil
+  is paused for :data:`PUPIL_PAUSE` (the page says: ask your teacher). A teacher resetting the
+  pupil's pictures ends the pause at once; so does a right try (the count starts again after it).
+* **per class**: after :data:`CLASS_MAX_WRONG` wrong tries within :data:`CLASS_WINDOW` across the
+  class, each further try must wait :data:`CLASS_DELAY` after the class's previous wrong try.
+  Guessing slows to one try every few seconds, but nobody in the class is locked out.
+
+Services flush, never commit: the request commits once.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, select
+
+from eduplatform.accounts.models import User
+from eduplatform.accounts.services import set_initial_password
+from eduplatform.db import db, utcnow
+from eduplatform.schools.models import SchoolClass
+from eduplatform.signin.models import PictureSignInAttempt
+from eduplatform.signin.pictures import (
+    SECRET_LENGTH,
+    new_picture_secret,
+    picture_secret_matches,
+    set_picture_secret,
+    uses_pictures,
+)
+
+#: Class codes: no 0/O, 1/I/L, so a code read off the board cannot be mistyped.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_LENGTH = 6
+
+#: Per pupil: this many wrong tries within PUPIL_WINDOW pause the pupil for PUPIL_PAUSE.
+PUPIL_MAX_WRONG = 5
+PUPIL_WINDOW = timedelta(minutes=15)
+PUPIL_PAUSE = timedelta(minutes=15)
+
+#: Per class: after this many wrong tries within CLASS_WINDOW, every try waits CLASS_DELAY after
+#: the class's previous wrong try.
+CLASS_MAX_WRONG = 30
+CLASS_WINDOW = timedelta(minutes=10)
+CLASS_DELAY = timedelta(seconds=5)
+
+
+# --- Class codes --------------------------------------------------------------------------------
+
+
+def normalise_code(text: str | None) -> str:
+    """A typed code as stored: capitals, without spaces or dashes ('abc 234' -> 'ABC234')."""
+    return "".join(ch for ch in (text or "").upper() if not ch.isspace() and ch != "-")
+
+
+def is_well_formed_code(code: str) -> bool:
+    return len(code) == CODE_LENGTH and all(ch in CODE_ALPHABET for ch in code)
+
+
+def _new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def ensure_sign_in_code(school_class: SchoolClass, replace: bool = False) -> str:
+    """Give the class a sign-in code when it has none (or a new one when ``replace``); return it.
+
+    A replaced code stops working at once. Callers: the teacher's "show on the board" page (POST)
+    and the demo seeder.
+    """
+    if school_class.sign_in_code and not replace:
+        return school_class.sign_in_code
+    while True:
+        code = _new_code()
+        taken = db.session.scalar(select(SchoolClass.id).where(SchoolClass.sign_in_code == code))
+        if taken is None and code != school_class.sign_in_code:
+            break
+    school_class.sign_in_code = code
+    db.session.flush()
+    return code
+
+
+# --- Guess limits -------------------------------------------------------------------------------
+
+
+def pupil_paused_until(user: User, now: datetime | None = None) -> datetime | None:
+    """When the pupil may try again, if they are paused now; otherwise None.
+
+    Paused when the last :data:`PUPIL_MAX_WRONG` wrong tries since their last right one all fell
+    within :data:`PUPIL_WINDOW`: the pause lasts :data:`PUPIL_PAUSE` from the last of them.
+    """
+    now = now or utcnow()
+    since = now - PUPIL_WINDOW - PUPIL_PAUSE
+    last_success = db.session.scalar(
+        select(func.max(PictureSignInAttempt.attempted_at))
+        .where(PictureSignInAttempt.user_id == user.id, PictureSignInAttempt.succeeded.is_(True),
+               PictureSignInAttempt.attempted_at > since))
+    failures = db.session.scalars(
+        select(PictureSignInAttempt.attempted_at)
+        .where(PictureSignInAttempt.user_id == user.id, PictureSignInAttempt.succeeded.is_(False),
+               PictureSignInAttempt.attempted_at > max(since, last_success or since))
+        .order_by(PictureSignInAttempt.attempted_at.desc())
+        .limit(PUPIL_MAX_WRONG)).all()
+    if len(failures) < PUPIL_MAX_WRONG or failures[0] - failures[-1] > PUPIL_WINDOW:
+        return None
+    until = failures[0] + PUPIL_PAUSE
+    return until if until > now else None
+
+
+def class_wait_until(school_class: SchoolClass, now: datetime | None = None) -> datetime | None:
+    """When the next try in this class may be made, if the class is slowed down now; otherwise None."""
+    now = now or utcnow()
+    count, latest = db.session.execute(
+        select(func.count(), func.max(PictureSignInAttempt.attempted_at))
+        .where(PictureSignInAttempt.class_id == school_class.id, PictureSignInAttempt.succeeded.is_(False),
+               PictureSignInAttempt.attempted_at > now - CLASS_WINDOW)
+    ).one()
+    if count < CLASS_MAX_WRONG or latest is None:
+        return None
+    until = latest + CLASS_DELAY
+    return until if until > now else None
+
+
+# --- Signing in ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a complete sequence of taps."""
+
+    #: "ok", "wrong", "paused" or "wait".
+    result: str
+    #: For "paused" and "wait": when the pupil (or the class) may try again.
+    until: datetime | None = None
+
+
+def check_pictures(school_class: SchoolClass, user: User, sequence: list[str],
+                   now: datetime | None = None) -> Outcome:
+    """Check a pupil's tapped pictures on their class's sign-in page and record the try.
+
+    A paused pupil, or a try too soon in a slowed-down class, is refused without being checked or
+    recorded. Callers: the picture sign-in view (a public page: it must only be given a pupil of
+    ``school_class`` who signs in with pictures).
+    """
+    now = now or utcnow()
+    paused = pupil_paused_until(user, now)
+    if paused is not None:
+        return Outcome("paused", paused)
+    wait = class_wait_until(school_class, now)
+    if wait is not None:
+        return Outcome("wait", wait)
+    right = len(sequence) == SECRET_LENGTH and picture_secret_matches(user, sequence) and user.is_active
+    db.session.add(PictureSignInAttempt(school_id=school_class.school_id, class_id=school_class.id, user_id=user.id,
+                                        succeeded=right, attempted_at=now))
+    db.session.flush()
+    return Outcome("ok" if right else "wrong")
+
+
+# --- Teachers' tools ----------------------------------------------------------------------------
+
+
+def clear_pause(user: User) -> None:
+    """Forget the pupil's wrong tries, so any pause ends now and the count starts again."""
+    db.session.execute(delete(PictureSignInAttempt).where(PictureSignInAttempt.user_id == user.id,
+                                                          PictureSignInAttempt.succeeded.is_(False)))
+    db.session.flush()
+
+
+def reset_pictures(user: User) -> tuple[str, ...]:
+    """Give a pupil new secret pictures (for a new login card) and end any pause.
+
+    Callers: a teacher or coordinator who may manage the pupil's class
+    (:func:`eduplatform.access.can_manage_class`). Raises ValueError for a pupil who does
+    not sign in with pictures.
+    """
+    if not uses_pictures(user.year_group):
+        raise ValueError("this pupil signs in with a password")
+    sequence = new_picture_secret()
+    while picture_secret_matches(user, list(sequence)):  # never the old pictures again
+        sequence = new_picture_secret()
+    set_picture_secret(user, sequence)
+    clear_pause(user)
+    db.session.flush()
+    return sequence
+
+
+def issue_first_password(user: User) -> str:
+    """Give a pupil a new first password to print on their card; they change it at first sign-in.
+
+    Callers: a teacher or coordinator who may manage the pupil's class. Raises ValueError for a
+    pupil who signs in with pictures.
+    """
+    if uses_pictures(user.year_group):
+        raise ValueError("this pupil signs in with pictures")
+    password = set_initial_password(user)
+    db.session.flush()
+    return password
+
+
+def give_class_pictures(school_class: SchoolClass) -> int:
+    """Give the class a sign-in code and secret pictures to each of its picture pupils who has none.
+
+    Returns how many pupils were given pictures. Callers: the demo seeder and roster import.
+    """
+    from eduplatform.signin.queries import class_members
+
+    ensure_sign_in_code(school_class)
+    given = 0
+    for pupil in class_members(school_class):
+        if uses_pictures(pupil.year_group) and not pupil.picture_secret_hash:
+            set_picture_secret(pupil)
+            given += 1
+    db.session.flush()
+    return given
