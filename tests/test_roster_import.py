@@ -313,12 +313,12 @@ def test_another_schools_people_are_never_touched(app, school, make_school, make
     admin = make_user(Role.ADMIN)
     before = query(app, lambda: db.session.execute(
         select(User.id, User.username, User.year_group, User.left_at, User.session_token)
-        .where(User.school_id.is_not(school.id) | User.school_id.is_(None)).order_by(User.id)).all())
+        .where((User.school_id != school.id) | User.school_id.is_(None)).order_by(User.id)).all())
     do_import(app, school, fixture("this_year.csv"))
     do_import(app, school, fixture("next_year.csv"), year=NEXT_YEAR)
     after = query(app, lambda: db.session.execute(
         select(User.id, User.username, User.year_group, User.left_at, User.session_token)
-        .where(User.school_id.is_not(school.id) | User.school_id.is_(None)).order_by(User.id)).all())
+        .where((User.school_id != school.id) | User.school_id.is_(None)).order_by(User.id)).all())
     assert after == before
     assert query(app, lambda: person("P001", school).id) != other_pupil.id
     assert query(app, lambda: db.session.get(User, admin.id).left_at) is None
