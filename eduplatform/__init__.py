@@ -127,6 +127,7 @@ def _security_headers(response: Any) -> Any:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from flask_babel import get_locale
     from flask_login import current_user
 
     from eduplatform.access import Permission, can
@@ -140,7 +141,7 @@ def _register_template_helpers(app: Flask) -> None:
             "can": lambda permission: can(current_user, permission),
             "Permission": Permission,
             "catalogue": current_catalogue(),
-            "locale": select_locale(),
+            "locale": str(get_locale()),  # chosen once per request by Flask-Babel
             "empty_form": EmptyForm,
             "year_group_label": year_group_label,
         }

@@ -155,11 +155,11 @@ def visible_users(actor: Any, year: AcademicYear | None = None) -> ColumnElement
     return or_(*rules)
 
 
-def visible_classes(actor: Any, year: AcademicYear | None = None) -> ColumnElement[bool]:
+def visible_classes(actor: Any, year: AcademicYear | None = None, *, trust_wide: bool = True) -> ColumnElement[bool]:
     """A filter on :class:`SchoolClass` rows of ``year``: the classes ``actor`` teaches or oversees.
 
     Staff see the classes they teach; coordinators every class of their school; trust leads the
-    classes of their trust's schools; administrators all classes.
+    classes of their trust's schools (unless ``trust_wide`` is False); administrators all classes.
     """
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return false()
@@ -169,7 +169,7 @@ def visible_classes(actor: Any, year: AcademicYear | None = None) -> ColumnEleme
     if Role.ADMIN in roles:
         return in_year
     rules: list[ColumnElement[bool]] = []
-    if Role.TRUST_LEAD in roles and actor.trust_id is not None:
+    if trust_wide and Role.TRUST_LEAD in roles and actor.trust_id is not None:
         rules.append(SchoolClass.school_id.in_(select(School.id).where(School.trust_id == actor.trust_id)))
     if Role.COORDINATOR in roles and actor.school_id is not None:
         rules.append(SchoolClass.school_id == actor.school_id)
@@ -242,19 +242,9 @@ def can_manage_class(actor: Any, school_class: SchoolClass, year: AcademicYear |
     """
     if not can(actor, Permission.VIEW_PEOPLE):
         return False
-    year = year or AcademicYear.current()
-    if school_class.academic_year != year.start_year:
-        return False
-    roles = actor.roles
-    if Role.ADMIN in roles:
-        return True
-    if Role.COORDINATOR in roles and actor.school_id == school_class.school_id:
-        return True
-    if Role.STAFF in roles and actor.school_id == school_class.school_id:
-        teaches = db.session.scalar(select(ClassTeacher.user_id).where(
-            ClassTeacher.class_id == school_class.id, ClassTeacher.user_id == actor.id))
-        return teaches is not None
-    return False
+    managed = select(SchoolClass.id).where(SchoolClass.id == school_class.id,
+                                           visible_classes(actor, year, trust_wide=False))
+    return db.session.scalar(managed) is not None
 
 
 def managed_class_or_404(actor: Any, class_id: int) -> SchoolClass:
