@@ -13,7 +13,7 @@ import pytest
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.catalogue import current_catalogue
-from eduplatform.learning.grading import grade
+from eduplatform.records.grading import grade
 from eduplatform.records.services import record_quiz_attempt
 from eduplatform.roles import Role
 from tests.access import classroom, roster, signin

@@ -6,7 +6,7 @@ import pytest
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.catalogue.model import Module, Requirement
-from eduplatform.learning.completion import Progress, is_complete, still_valid, unmet_requirements, years_valid
+from eduplatform.records.completion import Progress, is_complete, still_valid, unmet_requirements, years_valid
 
 L, Q, A, T = Requirement.LESSONS, Requirement.QUIZ, Requirement.AGREEMENT, Requirement.ATTENDANCE
 LESSONS = ("m-one", "m-two")

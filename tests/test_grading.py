@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 import pytest
 
 from eduplatform.catalogue.model import Option, Question, QuestionType, Quiz
-from eduplatform.learning.grading import grade
+from eduplatform.records.grading import grade
 
 
 def question(question_id: str, kind: QuestionType, options: str, correct: str) -> Question:

@@ -17,8 +17,8 @@ from eduplatform.catalogue.model import Lesson, Module, Term
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
 from eduplatform.learning.forms import build_quiz_form, field_name, responses_from
-from eduplatform.learning.grading import grade
 from eduplatform.records import queries, services
+from eduplatform.records.grading import grade
 
 bp = Blueprint("learning", __name__)
 

@@ -19,7 +19,7 @@ from eduplatform.access import visible_records, visible_users
 from eduplatform.accounts.models import User, UserRole
 from eduplatform.catalogue.model import Agreement, Catalogue, Module
 from eduplatform.db import db
-from eduplatform.learning.completion import still_valid, years_valid
+from eduplatform.records.completion import still_valid, years_valid
 from eduplatform.records.models import (
     AgreementSignature,
     CompletionStatus,

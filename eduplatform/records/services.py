@@ -13,8 +13,8 @@ from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
 from eduplatform.catalogue.model import AgreementContent, Catalogue, Lesson, Module, Quiz
 from eduplatform.db import db, utcnow
-from eduplatform.learning.completion import Progress, is_complete
-from eduplatform.learning.grading import QuizResult
+from eduplatform.records.completion import Progress, is_complete
+from eduplatform.records.grading import QuizResult
 from eduplatform.records.models import (
     AgreementSignature,
     CompletionMethod,
