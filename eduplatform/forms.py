@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 def _strip(value: Any) -> Any:
@@ -25,3 +27,10 @@ class BaseForm(FlaskForm):
 
 class EmptyForm(BaseForm):
     """A form with only its CSRF token: for plain buttons that change state (POST)."""
+
+
+class CheckboxesField(SelectMultipleField):
+    """"Select all that apply": a list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

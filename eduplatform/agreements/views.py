@@ -10,6 +10,7 @@ from werkzeug.wrappers import Response
 from eduplatform.academic_year import AcademicYear
 from eduplatform.access import Permission, requires
 from eduplatform.accounts.models import User
+from eduplatform.accounts.queries import children_of
 from eduplatform.agreements.forms import (
     SaveConsentsForm,
     TickToSignForm,
@@ -24,7 +25,6 @@ from eduplatform.catalogue.model import Agreement, AgreementContent, Signing
 from eduplatform.forms import BaseForm
 from eduplatform.i18n import _
 from eduplatform.learning.views import learner_audience_ids
-from eduplatform.people.queries import children_of
 from eduplatform.records import queries, services
 from eduplatform.records.models import SignatureMethod
 

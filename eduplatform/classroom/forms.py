@@ -6,9 +6,8 @@ from wtforms import SelectChoice, SubmitField
 from wtforms.validators import DataRequired
 
 from eduplatform.accounts.models import User
-from eduplatform.forms import BaseForm
+from eduplatform.forms import BaseForm, CheckboxesField
 from eduplatform.i18n import _l
-from eduplatform.learning.forms import CheckboxesField
 
 
 class AttendanceForm(BaseForm):

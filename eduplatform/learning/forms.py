@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import HiddenField, RadioField, SelectChoice, SelectMultipleField, SubmitField
+from wtforms import HiddenField, RadioField, SelectChoice, SubmitField
 from wtforms.validators import DataRequired, InputRequired
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from eduplatform.catalogue.model import Question, QuestionType, Quiz
-from eduplatform.forms import BaseForm
+from eduplatform.forms import BaseForm, CheckboxesField
 from eduplatform.i18n import _, _l
-
-
-class CheckboxesField(SelectMultipleField):
-    """"Select all that apply": a list of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def field_name(question: Question) -> str:

@@ -8,7 +8,6 @@ from sqlalchemy import Select, func, or_, select
 
 from eduplatform.access import visible_users
 from eduplatform.accounts.models import User, UserRole
-from eduplatform.db import db
 from eduplatform.roles import Role
 
 PAGE_SIZE = 50
@@ -25,12 +24,3 @@ def people_in_scope(actor: Any, search: str = "", role: Role | None = None) -> S
         query = query.where(User.id.in_(select(UserRole.user_id).where(UserRole.role == role)))
     return query.order_by(User.last_name, User.first_name, User.id)
 
-
-def children_of(parent: Any) -> list[User]:
-    """The parent's linked children who are still at the school, by first name."""
-    from eduplatform.accounts.models import ParentLink
-
-    return list(db.session.scalars(
-        select(User).join(ParentLink, ParentLink.child_id == User.id)
-        .where(ParentLink.parent_id == parent.id, User.left_at.is_(None))
-        .order_by(User.first_name, User.id)))
