@@ -12,8 +12,6 @@ locked" half-way through; read-only requests use a plain deferred ``BEGIN`` and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -45,13 +43,19 @@ class Base(DeclarativeBase):
 
 
 def import_models() -> None:
-    """Import every feature's models so ``Base.metadata`` knows all tables (for Alembic)."""
-    import eduplatform.accounts.models
-    import eduplatform.classroom.models
-    import eduplatform.records.models
-    import eduplatform.roster.models
-    import eduplatform.schools.models
-    import eduplatform.signin.models  # noqa: F401 (imported for their tables)
+    """Import every ``models`` module of the package so ``Base.metadata`` knows all tables.
+
+    Walks the package instead of listing modules by hand, so a feature's new ``models.py`` (or a
+    ``models/`` package) can never be missed by Alembic's autogenerate or by ``create_all``.
+    """
+    import importlib
+    import pkgutil
+
+    import eduplatform
+
+    for module in pkgutil.walk_packages(eduplatform.__path__, "eduplatform."):
+        if module.name.rsplit(".", 1)[-1] == "models" or ".models." in module.name:
+            importlib.import_module(module.name)
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:
@@ -109,17 +113,6 @@ class Database:
             wants_write = not has_request_context() or request.method not in _SAFE_METHODS
             g.db_session = _state().new_session(write=wants_write)
         return g.db_session
-
-    @contextmanager
-    def bound_to(self, connection: Any) -> Iterator[None]:
-        """Make every session of this app join ``connection`` (tests roll it back afterwards)."""
-        state = _state()
-        previous = state.connection
-        state.connection = connection
-        try:
-            yield
-        finally:
-            state.connection = previous
 
 
 class _AppDatabase:

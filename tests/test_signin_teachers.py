@@ -113,19 +113,6 @@ def test_replacing_the_code_retires_the_old_one(app, client, auth: Auth, staff, 
     assert client.get(f"/tap/{new_code}").status_code == 200
 
 
-def test_give_class_pictures_sets_up_a_class_for_the_demo(app, make_user, make_class, school) -> None:
-    pupils = [make_user(Role.PUPIL, school=school, year_group=year) for year in (0, 1, 3)]
-    school_class = make_class(school, year_group=None, pupils=tuple(pupils))
-    given = run_in_app(app, lambda: services.give_class_pictures(db.session.get(SchoolClass, school_class.id)))
-    assert given == 2
-    assert reload(app, SchoolClass, school_class.id).sign_in_code
-    assert [bool(reload(app, User, p.id).picture_secret_hash) for p in pupils] == [True, True, False]
-    assert run_in_app(app, lambda: services.give_class_pictures(db.session.get(SchoolClass, school_class.id))) == 0
-
-
-# --- Who may manage a class ---------------------------------------------------------------------
-
-
 def test_can_manage_class_follows_the_access_rules(app, make_user, make_school, make_trust, make_class) -> None:
     trust = make_trust()
     school, other_school = make_school(trust=trust), make_school()

@@ -59,7 +59,3 @@ def picture_secret_matches(user: User, sequence: list[str]) -> bool:
     """Whether the tapped pictures are the pupil's secret, in order."""
     return bool(user.picture_secret_hash) and check_password_hash(user.picture_secret_hash, encode(sequence))
 
-
-def card_pictures(user: User) -> tuple[str, ...]:
-    """The picture sequence printed on the pupil's login card."""
-    return tuple(user.card_secret.split("-")) if user.card_secret and uses_pictures(user.year_group) else ()

@@ -200,19 +200,3 @@ def issue_first_password(user: User) -> str:
     db.session.flush()
     return password
 
-
-def give_class_pictures(school_class: SchoolClass) -> int:
-    """Give the class a sign-in code and secret pictures to each of its picture pupils who has none.
-
-    Returns how many pupils were given pictures. Callers: the demo seeder and roster import.
-    """
-    from eduplatform.signin.queries import class_members
-
-    ensure_sign_in_code(school_class)
-    given = 0
-    for pupil in class_members(school_class):
-        if uses_pictures(pupil.year_group) and not pupil.picture_secret_hash:
-            set_picture_secret(pupil)
-            given += 1
-    db.session.flush()
-    return given
