@@ -125,7 +125,7 @@ def test_new_accounts_get_pictures_up_to_year_2_and_first_passwords_after(app, s
             user = person(key, school)
             assert user.must_change_password and user.picture_secret_hash is None
             assert check_password_hash(user.password_hash, user.card_secret)
-            assert user.password_hash.startswith("pbkdf2:sha256:2000$")  # see services.FIRST_SECRET_HASH_METHOD
+            assert user.password_hash.startswith("pbkdf2:sha256:2000$")  # FIRST_SECRET_HASH_METHOD
 
     query(app, check)
 

@@ -240,14 +240,14 @@ def test_the_result_links_each_class_to_its_login_cards(app, client, auth, coord
 def test_adult_login_cards_show_first_passwords_only_until_changed(app, client, auth, make_school, make_user) -> None:
     """Adults imported with a first password get a printable card; once they choose their own, it goes."""
     from eduplatform.accounts.models import User as UserModel
-    from eduplatform.accounts.services import change_password, set_initial_password
+    from eduplatform.accounts.services import change_password, issue_first_password
     from eduplatform.db import db as database
     from eduplatform.roles import Role as Roles
     from tests.conftest import run_in_app
 
     school = make_school()
     governor = make_user(Roles.GOVERNOR, school=school, first_name="Gita", last_name="Rao")
-    first = run_in_app(app, lambda: set_initial_password(database.session.get(UserModel, governor.id)))
+    first = run_in_app(app, lambda: issue_first_password(database.session.get(UserModel, governor.id)))
     auth.login(make_user(Roles.COORDINATOR, school=school))
     page = client.get("/roster/adult-cards").get_data(as_text=True)
     assert "Gita Rao" in page and first in page

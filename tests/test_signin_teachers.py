@@ -11,7 +11,7 @@ from flask import Flask
 from eduplatform import access
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
-from eduplatform.accounts.services import change_password, set_initial_password
+from eduplatform.accounts.services import change_password, issue_first_password
 from eduplatform.db import db
 from eduplatform.roles import Role
 from eduplatform.schools.models import SchoolClass
@@ -47,7 +47,7 @@ def older(app, make_user, school, ks1: PictureClass) -> User:
 
     def arrange() -> None:
         enrol_pupil(db.session.get(SchoolClass, ks1.id), db.session.get(User, pupil.id))
-        set_initial_password(db.session.get(User, pupil.id))
+        issue_first_password(db.session.get(User, pupil.id))
 
     run_in_app(app, arrange)
     return reload(app, User, pupil.id)
@@ -313,7 +313,7 @@ def test_reset_pictures_service_refuses_password_pupils(app, make_user, school) 
         young = db.session.get(User, pupil.id)
         young.year_group = 2
         with pytest.raises(ValueError, match="pictures"):
-            services.issue_first_password(young)
+            services.reissue_pupil_password(young)
         set_picture_secret(young)
 
     run_in_app(app, attempt)

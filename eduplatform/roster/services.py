@@ -3,15 +3,8 @@
 Callers: the roster views (coordinators of one school) and ``flask import-roster``. Services only
 flush; the request (or the CLI command) commits once, so a failure part-way changes nothing.
 
-**First passwords are hashed with** :data:`FIRST_SECRET_HASH_METHOD`, not Werkzeug's default scrypt
-(about 0.15-0.2 s per hash, so 2,000 new people would take over 5 minutes). This is deliberate and
-limited to the first password the school issues on paper (two card words and two digits, about
-36,000 possibilities): it is *also* kept in plain text in ``User.card_secret`` so the card can be
-printed again, until the person chooses their own password. A slow hash therefore protects nothing
-extra; guessing is limited by the sign-in limits (``MAX_FAILED_SIGN_INS``), and the password must be
-changed at first sign-in. The password a person chooses is hashed by
-:func:`eduplatform.accounts.services.change_password` with the site default (scrypt). Picture
-secrets use :func:`eduplatform.signin.pictures.set_picture_secret`, which makes the same choice.
+First passwords come from :func:`eduplatform.accounts.services.issue_first_password` (its hashing
+choice is explained there); picture secrets from :func:`eduplatform.signin.pictures.set_picture_secret`.
 """
 
 from __future__ import annotations
@@ -19,11 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import delete
-from werkzeug.security import generate_password_hash
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import ParentLink, User, UserRole
-from eduplatform.accounts.services import end_all_sessions, new_initial_password, new_session_token
+from eduplatform.accounts.services import end_all_sessions, issue_first_password, new_session_token
 from eduplatform.db import db, utcnow
 from eduplatform.roles import Role
 from eduplatform.roster.models import RosterImport
@@ -31,10 +23,6 @@ from eduplatform.roster.parsing import parse_roster
 from eduplatform.roster.planning import Action, PersonPlan, RosterPlan, build_plan
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
 from eduplatform.signin.pictures import set_picture_secret
-
-#: PBKDF2-SHA256 with 2,000 iterations: about 1 ms a hash, so 2,000 first passwords take about 2 s.
-#: Only for school-issued first secrets (see the module docstring); never for chosen passwords.
-FIRST_SECRET_HASH_METHOD = "pbkdf2:sha256:2000"  # noqa: S105 (a hashing method, not a password)
 
 
 def plan_roster(data: bytes, school: School, year: AcademicYear | None = None,
@@ -44,14 +32,6 @@ def plan_roster(data: bytes, school: School, year: AcademicYear | None = None,
     Callers: the upload and preview pages and ``import-roster`` (also with ``--dry-run``).
     """
     return build_plan(parse_roster(data), school, year or AcademicYear.current(), importer)
-
-
-def issue_first_password(user: User) -> None:
-    """A first password for the login card; it must be changed at first sign-in."""
-    password = new_initial_password()
-    user.password_hash = generate_password_hash(password, method=FIRST_SECRET_HASH_METHOD)
-    user.card_secret = password
-    user.must_change_password = True
 
 
 @dataclass

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, select
 
 from eduplatform.accounts.models import User
-from eduplatform.accounts.services import set_initial_password
+from eduplatform.accounts.services import issue_first_password
 from eduplatform.db import db, utcnow
 from eduplatform.schools.models import SchoolClass
 from eduplatform.signin.models import PictureSignInAttempt
@@ -188,7 +188,7 @@ def reset_pictures(user: User) -> tuple[str, ...]:
     return sequence
 
 
-def issue_first_password(user: User) -> str:
+def reissue_pupil_password(user: User) -> str:
     """Give a pupil a new first password to print on their card; they change it at first sign-in.
 
     Callers: a teacher or coordinator who may manage the pupil's class. Raises ValueError for a
@@ -196,7 +196,6 @@ def issue_first_password(user: User) -> str:
     """
     if uses_pictures(user.year_group):
         raise ValueError("this pupil signs in with pictures")
-    password = set_initial_password(user)
+    password = issue_first_password(user)
     db.session.flush()
     return password
-

@@ -243,6 +243,6 @@ def new_password(class_id: int, user_id: int) -> Response:
         if uses_pictures(pupil.year_group):
             flash(_("%(name)s signs in with pictures, not a password.", name=pupil.full_name), "error")
         else:
-            services.issue_first_password(pupil)
+            services.reissue_pupil_password(pupil)
             flash(_("%(name)s has a new first password. Print their new card.", name=pupil.full_name), "success")
     return redirect(url_for(".cards", class_id=school_class.id, pupil=pupil.id))
