@@ -5,12 +5,13 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from eduplatform.access import Permission, public, requires
 from eduplatform.accounts import services
 from eduplatform.accounts.forms import ChangePasswordForm, LoginForm
+from eduplatform.accounts.sessions import start_session
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
 
@@ -40,10 +41,7 @@ def login() -> str | Response:
             flash(_("That username and password do not match an account that can sign in. "
                     "Check them and try again, or ask your teacher or the school office."), "error")
         else:
-            # Renew the session: nothing from before sign-in survives into the signed-in session.
-            session.clear()
-            login_user(user)
-            session.permanent = True
+            start_session(user)
             if user.must_change_password:
                 flash(_("Please choose a new password before you continue."), "info")
                 return redirect(url_for("accounts.change_password"))
@@ -74,9 +72,7 @@ def change_password() -> str | Response:
             form.current_password.errors.append(_("Your current password is not right."))
         else:
             services.change_password(current_user, form.new_password.data)
-            session.clear()
-            login_user(current_user._get_current_object())  # this browser stays signed in with the new token
-            session.permanent = True
+            start_session(current_user._get_current_object())  # this browser stays signed in with the new token
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("learning.dashboard"))
     return render_template("accounts/change_password.html", form=form)

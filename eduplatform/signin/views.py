@@ -15,11 +15,12 @@ import math
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from eduplatform import access
 from eduplatform.access import Permission, public, requires
+from eduplatform.accounts.sessions import start_session
 from eduplatform.db import utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _, _l
@@ -132,10 +133,7 @@ def tap_picture(code: str, user_id: int) -> Response:
         return back
     outcome = services.check_pictures(school_class, pupil, taps)
     if outcome.result == "ok":
-        # Renew the session exactly as the password sign-in does.
-        session.clear()
-        login_user(pupil)
-        session.permanent = True
+        start_session(pupil)
         return redirect(url_for("learning.dashboard"))
     if outcome.result == "wait":
         _save_taps(school_class, pupil.id, taps[:-1])  # keep the first taps: only the last one waits
