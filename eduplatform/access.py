@@ -31,9 +31,12 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import ParentLink, User
+from eduplatform.catalogue import current_catalogue
+from eduplatform.catalogue.model import Agreement, Catalogue, Module, Signing
 from eduplatform.db import db
 from eduplatform.roles import Role
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
+from eduplatform.schools.queries import current_pupils_query
 
 __all__ = ["Permission", "Role", "can", "can_view_user", "public", "requires", "visible_users"]
 
@@ -173,8 +176,9 @@ def visible_classes(actor: Any, year: AcademicYear | None = None, *, trust_wide:
         rules.append(SchoolClass.school_id.in_(select(School.id).where(School.trust_id == actor.trust_id)))
     if Role.COORDINATOR in roles and actor.school_id is not None:
         rules.append(SchoolClass.school_id == actor.school_id)
-    if Role.STAFF in roles:
-        rules.append(SchoolClass.id.in_(select(ClassTeacher.class_id).where(ClassTeacher.user_id == actor.id)))
+    if Role.STAFF in roles and actor.school_id is not None:
+        rules.append(and_(SchoolClass.school_id == actor.school_id,
+                          SchoolClass.id.in_(select(ClassTeacher.class_id).where(ClassTeacher.user_id == actor.id))))
     return and_(in_year, or_(*rules)) if rules else false()
 
 
@@ -257,9 +261,75 @@ def managed_class_or_404(actor: Any, class_id: int) -> SchoolClass:
 
 def class_pupil_or_404(actor: Any, school_class: SchoolClass, user_id: int) -> User:
     """A current pupil of a managed class whom the actor may also see (the access rules); else 404."""
-    pupil = db.session.scalar(select(User).join(ClassMember, ClassMember.user_id == User.id).where(
-        ClassMember.class_id == school_class.id, User.id == user_id, User.left_at.is_(None),
-        User.disabled_at.is_(None)))
+    pupil = db.session.scalar(current_pupils_query(school_class.id).where(User.id == user_id))
     if pupil is None or not can_view_user(actor, pupil.id):
         abort(404)
     return pupil
+
+
+def class_audience_ids(school_class: SchoolClass, pupils: list[User], catalogue: Catalogue) -> frozenset[str]:
+    """The audiences a class is taught for: its pupils' key stages (its year group's when it is empty).
+
+    A mixed-age class may span two key stages.
+    """
+    return catalogue.pupil_audience_ids({pupil.year_group for pupil in pupils} or {school_class.year_group})
+
+
+def class_module_or_404(school_class: SchoolClass, pupils: list[User], module_id: str) -> Module:
+    """A module of the class's audiences, to show on the board or record; any other is "not found"."""
+    catalogue = current_catalogue()
+    module = catalogue.modules.get(module_id)
+    if module is None or module.audience not in class_audience_ids(school_class, pupils, catalogue):
+        abort(404)
+    return module
+
+
+def class_agreement_or_404(school_class: SchoolClass, pupils: list[User], agreement_id: str) -> Agreement:
+    """An agreement the class may sign together: one of its audiences', signed by ticking; else 404."""
+    catalogue = current_catalogue()
+    agreement = catalogue.agreements.get(agreement_id)
+    if (agreement is None or not agreement.audiences & class_audience_ids(school_class, pupils, catalogue)
+            or agreement.signing is not Signing.TICK):
+        abort(404)
+    return agreement
+
+
+# --- What a learner may open ------------------------------------------------------------------
+
+
+def learner_audience_ids(actor: Any) -> frozenset[str]:
+    """The audiences the actor learns in (from their roles and year group); none when signed out."""
+    if not getattr(actor, "is_authenticated", False):
+        return frozenset()
+    return current_catalogue().audience_ids_of(actor)
+
+
+def learner_module_or_404(actor: Any, module_id: str) -> Module:
+    """A module of one of the actor's audiences; any other module is "not found"."""
+    module = current_catalogue().modules.get(module_id)
+    if module is None or module.audience not in learner_audience_ids(actor):
+        abort(404)
+    return module
+
+
+def learner_agreement_or_404(actor: Any, agreement_id: str) -> Agreement:
+    """An agreement meant for one of the actor's audiences; any other is "not found"."""
+    agreement = current_catalogue().agreements.get(agreement_id)
+    if agreement is None or not agreement.audiences & learner_audience_ids(actor):
+        abort(404)
+    return agreement
+
+
+# --- Files kept for their owner ----------------------------------------------------------------
+
+
+Owned = TypeVar("Owned")
+
+
+def own_upload_or_404(actor: Any, upload: Owned | None) -> Owned:
+    """A stored upload (anything with ``school_id`` and ``user_id``) made by the actor in their own
+    school; anyone else's, or a missing one, is "not found"."""
+    if (upload is None or getattr(upload, "user_id", None) != actor.id
+            or getattr(upload, "school_id", None) != own_school_or_403(actor).id):
+        abort(404)
+    return upload

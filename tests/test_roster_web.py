@@ -226,14 +226,13 @@ def test_only_the_files_own_name_is_kept(sent: str | None, shown: str) -> None:
     assert _filename(sent) == shown
 
 
-def test_the_result_links_each_class_to_its_login_cards(app, client, auth, coordinator, monkeypatch) -> None:
-    """The link goes to the sign-in feature's card page for the class (a stand-in endpoint here)."""
-    monkeypatch.setattr("eduplatform.roster.views.CARD_ENDPOINTS", ("people.show_person", "classroom.show_class"))
+def test_the_result_links_each_class_to_its_login_cards(app, client, auth, coordinator) -> None:
+    """The link goes to the sign-in feature's card page for the class."""
     auth.login(coordinator)
     preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
     result = client.get(auth.post(preview_url, {"expected": "5-0-0-0-2"}, token_from=preview_url)
                         .headers["Location"]).get_data(as_text=True)
-    links = dict(re.findall(r'<a href="(/classes/\d+)">Print login cards for ([^<]+)</a>', result))
+    links = dict(re.findall(r'<a href="(/classes/\d+/cards)">Print login cards for ([^<]+)</a>', result))
     assert sorted(links.values()) == ["4A", "6G"]
 
 

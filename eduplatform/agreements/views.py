@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
-from eduplatform.access import Permission, requires
+from eduplatform.access import Permission, learner_agreement_or_404, requires
 from eduplatform.accounts.models import User
 from eduplatform.accounts.queries import children_of
 from eduplatform.agreements.forms import (
@@ -24,19 +24,10 @@ from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import Agreement, AgreementContent, Signing
 from eduplatform.forms import BaseForm
 from eduplatform.i18n import _
-from eduplatform.learning.views import learner_audience_ids
 from eduplatform.records import queries, services
 from eduplatform.records.models import SignatureMethod
 
 bp = Blueprint("agreements", __name__)
-
-
-def get_agreement_or_404(agreement_id: str) -> Agreement:
-    """An agreement meant for one of the person's audiences; any other is "not found"."""
-    agreement = current_catalogue().agreements.get(agreement_id)
-    if agreement is None or not agreement.audiences & learner_audience_ids():
-        abort(404)
-    return agreement
 
 
 def _content(agreement: Agreement) -> AgreementContent:
@@ -84,7 +75,7 @@ def show_agreement(agreement_id: str) -> str:
 
     Anyone in one of the agreement's audiences.
     """
-    agreement = get_agreement_or_404(agreement_id)
+    agreement = learner_agreement_or_404(current_user, agreement_id)
     return _render(agreement, _sign_form(agreement))
 
 
@@ -92,7 +83,7 @@ def show_agreement(agreement_id: str) -> str:
 @requires(Permission.SIGN_AGREEMENTS)
 def sign_agreement(agreement_id: str) -> str | Response:
     """Record a signature against the exact text version shown. The agreement's audiences only."""
-    agreement = get_agreement_or_404(agreement_id)
+    agreement = learner_agreement_or_404(current_user, agreement_id)
     form = _sign_form(agreement)
     if not form.validate_on_submit():
         return _render(agreement, form)
@@ -125,7 +116,7 @@ def update_consents(agreement_id: str) -> str | Response:
 
     Parents who have signed the agreement; anyone else is "not found".
     """
-    agreement = get_agreement_or_404(agreement_id)
+    agreement = learner_agreement_or_404(current_user, agreement_id)
     children, consent_ids = _consent_setup(agreement)
     if not consent_ids:
         abort(404)

@@ -294,6 +294,19 @@ class Catalogue:
                 found.append(audience)
         return tuple(sorted(found, key=lambda audience: audience.order))
 
+    def audiences_of(self, person: object) -> tuple[Audience, ...]:
+        """The audiences a person belongs to: the one rule, from their ``roles`` and ``year_group``."""
+        return self.audiences_for(frozenset(getattr(person, "roles", frozenset())), getattr(person, "year_group", None))
+
+    def audience_ids_of(self, person: object) -> frozenset[str]:
+        """The ids of :meth:`audiences_of`."""
+        return frozenset(audience.id for audience in self.audiences_of(person))
+
+    def pupil_audience_ids(self, year_groups: set[int | None]) -> frozenset[str]:
+        """The pupil audiences covering these year groups (a mixed-age class may span two key stages)."""
+        return frozenset(audience.id for year_group in year_groups
+                         for audience in self.audiences_for(frozenset({"pupil"}), year_group))
+
     def modules_for(self, audience_ids: tuple[str, ...] | frozenset[str]) -> tuple[Module, ...]:
         """Modules of the given audiences, in programme order."""
         wanted = set(audience_ids)

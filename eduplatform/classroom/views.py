@@ -8,30 +8,31 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
-from eduplatform.access import Permission, get_visible_class_or_404, requires
+from eduplatform.access import (
+    Permission,
+    class_agreement_or_404,
+    class_audience_ids,
+    class_module_or_404,
+    get_visible_class_or_404,
+    requires,
+)
+from eduplatform.accounts.models import User
 from eduplatform.catalogue import current_catalogue
-from eduplatform.catalogue.model import Module, Signing
 from eduplatform.classroom import queries as class_queries
 from eduplatform.classroom.forms import attendance_form
 from eduplatform.classroom.services import record_class_signing, record_teacher_led_session
 from eduplatform.i18n import _
 from eduplatform.records import queries
 from eduplatform.schools.models import SchoolClass
+from eduplatform.schools.queries import pupils_of
+from eduplatform.signin.pictures import uses_pictures
 
 bp = Blueprint("classroom", __name__)
 
 
-def _class_and_pupils(class_id: int) -> tuple[SchoolClass, list]:
+def _class_and_pupils(class_id: int) -> tuple[SchoolClass, list[User]]:
     school_class = get_visible_class_or_404(current_user, class_id)
-    return school_class, class_queries.pupils_of(school_class)
-
-
-def _module_for_class_or_404(module_id: str, school_class: SchoolClass, pupils: list) -> Module:
-    catalogue = current_catalogue()
-    module = catalogue.modules.get(module_id)
-    if module is None or module.audience not in class_queries.class_audience_ids(pupils, school_class, catalogue):
-        abort(404)
-    return module
+    return school_class, pupils_of(school_class)
 
 
 @bp.route("/classes")
@@ -53,7 +54,7 @@ def show_class(class_id: int) -> str:
     school_class, pupils = _class_and_pupils(class_id)
     catalogue = current_catalogue()
     year = AcademicYear.current()
-    audience_ids = class_queries.class_audience_ids(pupils, school_class, catalogue)
+    audience_ids = class_audience_ids(school_class, pupils, catalogue)
     modules = class_queries.class_modules(audience_ids, catalogue)
     agreements = class_queries.class_agreements(audience_ids, catalogue)
     pupil_ids = [pupil.id for pupil in pupils]
@@ -68,7 +69,7 @@ def show_class(class_id: int) -> str:
             missed.append((item, content.title, question))
     return render_template(
         "classroom/show_class.html", school_class=school_class, pupils=pupils, modules=modules,
-        agreements=agreements, year=year, missed=missed,
+        agreements=agreements, year=year, missed=missed, uses_pictures=uses_pictures(school_class.year_group),
         statuses=queries.module_statuses_for_many(pupil_ids, modules, year),
         signatures=queries.agreement_statuses_for_many(pupil_ids, agreements, catalogue, year),
     )
@@ -82,7 +83,7 @@ def present_lesson(class_id: int, module_id: str, lesson_id: str) -> str:
     The class's teachers and its school's coordinator.
     """
     school_class, pupils = _class_and_pupils(class_id)
-    module = _module_for_class_or_404(module_id, school_class, pupils)
+    module = class_module_or_404(school_class, pupils, module_id)
     content = current_catalogue().module_content(module.id, str(get_locale()))
     lesson = next((lesson for lesson in content.lessons if lesson.id == lesson_id), None)
     if lesson is None:
@@ -100,7 +101,7 @@ def record_session(class_id: int, module_id: str) -> str | Response:
     The class's teachers and its school's coordinator.
     """
     school_class, pupils = _class_and_pupils(class_id)
-    module = _module_for_class_or_404(module_id, school_class, pupils)
+    module = class_module_or_404(school_class, pupils, module_id)
     form = attendance_form(pupils)
     if form.validate_on_submit():
         present = [pupil for pupil in pupils if pupil.id in set(form.present.data)]
@@ -120,11 +121,8 @@ def sign_together(class_id: int, agreement_id: str) -> str | Response:
     For agreements pupils sign by ticking (the youngest classes). The class's teachers and coordinator.
     """
     school_class, pupils = _class_and_pupils(class_id)
+    agreement = class_agreement_or_404(school_class, pupils, agreement_id)
     catalogue = current_catalogue()
-    agreement = catalogue.agreements.get(agreement_id)
-    audience_ids = class_queries.class_audience_ids(pupils, school_class, catalogue)
-    if agreement is None or not agreement.audiences & audience_ids or agreement.signing is not Signing.TICK:
-        abort(404)
     content = catalogue.agreement_content(agreement.id, str(get_locale()))
     form = attendance_form(pupils, submit_label=_("We agree: record it for the pupils ticked"))
     if form.validate_on_submit():

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
-from eduplatform.access import Permission, requires
+from eduplatform.access import Permission, learner_audience_ids, learner_module_or_404, requires
 from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import Lesson, Module, Term
 from eduplatform.forms import EmptyForm
@@ -21,20 +21,6 @@ from eduplatform.records import queries, services
 from eduplatform.records.grading import grade
 
 bp = Blueprint("learning", __name__)
-
-
-def learner_audience_ids() -> frozenset[str]:
-    """The audiences the signed-in person belongs to (from roles and year group)."""
-    audiences = current_catalogue().audiences_for(current_user.roles, current_user.year_group)
-    return frozenset(audience.id for audience in audiences)
-
-
-def get_module_or_404(module_id: str) -> Module:
-    """A module of one of the learner's audiences; any other module is "not found"."""
-    module = current_catalogue().modules.get(module_id)
-    if module is None or module.audience not in learner_audience_ids():
-        abort(404)
-    return module
 
 
 def get_lesson_or_404(module: Module, lesson_id: str) -> Lesson:
@@ -51,7 +37,7 @@ def dashboard() -> str:
     """The signed-in person's home: their modules and agreements this year. Any signed-in user."""
     catalogue = current_catalogue()
     year = AcademicYear.current()
-    audiences = catalogue.audiences_for(current_user.roles, current_user.year_group)
+    audiences = catalogue.audiences_of(current_user)
     audience_ids = frozenset(audience.id for audience in audiences)
     modules = catalogue.modules_for(audience_ids)
     agreements = catalogue.agreements_for(audience_ids)
@@ -72,7 +58,7 @@ def dashboard() -> str:
 @requires(Permission.LEARN)
 def show_module(module_id: str) -> str:
     """A module's overview: outcomes, lessons (read or not), quiz and agreement. Its learners only."""
-    module = get_module_or_404(module_id)
+    module = learner_module_or_404(current_user, module_id)
     catalogue = current_catalogue()
     year = AcademicYear.current()
     content = catalogue.module_content(module.id, str(get_locale()))
@@ -93,7 +79,7 @@ def show_module(module_id: str) -> str:
 @requires(Permission.LEARN)
 def show_lesson(module_id: str, lesson_id: str) -> str:
     """Read a lesson (cached HTML, read-aloud). Its module's learners only."""
-    module = get_module_or_404(module_id)
+    module = learner_module_or_404(current_user, module_id)
     lesson = get_lesson_or_404(module, lesson_id)
     catalogue = current_catalogue()
     position = module.lesson_ids.index(lesson.id)
@@ -101,7 +87,7 @@ def show_lesson(module_id: str, lesson_id: str) -> str:
         "learning/lesson.html", module=module, lesson=lesson, position=position,
         content=catalogue.module_content(module.id, str(get_locale())),
         already_read=lesson.id in queries.lessons_read(current_user.id, module, AcademicYear.current()),
-        help_contacts=catalogue.help_for(learner_audience_ids(), str(get_locale())),
+        help_contacts=catalogue.help_for(learner_audience_ids(current_user), str(get_locale())),
         form=EmptyForm(),
     )
 
@@ -110,7 +96,7 @@ def show_lesson(module_id: str, lesson_id: str) -> str:
 @requires(Permission.LEARN)
 def mark_lesson_read(module_id: str, lesson_id: str) -> Response:
     """Record that the learner finished a lesson, then go to the next step. Its module's learners only."""
-    module = get_module_or_404(module_id)
+    module = learner_module_or_404(current_user, module_id)
     lesson = get_lesson_or_404(module, lesson_id)
     if EmptyForm().validate_on_submit():
         services.record_lesson_read(current_user, module, lesson, AcademicYear.current(), current_catalogue())
@@ -133,7 +119,7 @@ def _attempts_left(module: Module) -> int | None:
 @requires(Permission.LEARN)
 def take_quiz(module_id: str) -> str | Response:
     """Show the quiz (no answers in the page) or grade and record a submission. Its learners only."""
-    module = get_module_or_404(module_id)
+    module = learner_module_or_404(current_user, module_id)
     catalogue = current_catalogue()
     content = catalogue.module_content(module.id, str(get_locale()))
     if content.quiz is None:

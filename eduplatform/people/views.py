@@ -39,7 +39,7 @@ def show_person(user_id: int) -> str:
     person = get_visible_user_or_404(current_user, user_id)
     catalogue = current_catalogue()
     year = AcademicYear.current()
-    audience_ids = frozenset(a.id for a in catalogue.audiences_for(person.roles, person.year_group))
+    audience_ids = catalogue.audience_ids_of(person)
     modules = catalogue.modules_for(audience_ids)
     agreements = catalogue.agreements_for(audience_ids)
     return render_template(

@@ -152,8 +152,7 @@ def record_signature(user: User, content: AgreementContent, method: SignatureMet
     )
     db.session.add(signature)
     db.session.flush()
-    audiences = {audience.id for audience in catalogue.audiences_for(user.roles, user.year_group)}
-    for module in catalogue.modules_for(frozenset(audiences)):
+    for module in catalogue.modules_for(catalogue.audience_ids_of(user)):
         if module.agreement_id == content.agreement_id:
             summary = _summary(user, module, year)
             _complete_if_rule_met(user, module, year, catalogue, summary)

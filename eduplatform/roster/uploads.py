@@ -1,10 +1,11 @@
 """Keeping an uploaded roster file between the preview and the confirm step.
 
 The file is written to ``<instance>/roster-uploads/<token>.csv`` with a ``<token>.json`` beside it
-naming the school and the person who uploaded it; only that person, still in that school, can read
-it back (anyone else gets "not found"). Files are owner-only, deleted once imported or cancelled,
-and any left behind are removed after :data:`MAX_AGE`. The token is 32 random bytes, so it cannot
-be guessed, and it is checked against a strict pattern before it touches a path.
+naming the school and the person who uploaded it; only that person, still in that school, may read
+it back (:func:`eduplatform.access.own_upload_or_404`; anyone else gets "not found"). Files are
+owner-only, deleted once imported or cancelled, and any left behind are removed after :data:`MAX_AGE`.
+The token is 32 random bytes, so it cannot be guessed, and it is checked against a strict pattern
+before it touches a path.
 """
 
 from __future__ import annotations
@@ -67,8 +68,11 @@ def save(data: bytes, *, school_id: int, user_id: int, filename: str) -> str:
     return token
 
 
-def load(token: str, *, school_id: int, user_id: int) -> StoredUpload | None:
-    """The upload named ``token`` if it belongs to this person and school and has not expired, else None."""
+def load(token: str) -> StoredUpload | None:
+    """The upload named ``token`` with its owner, or None when there is none or it has expired.
+
+    Who may read it back is decided by :func:`eduplatform.access.own_upload_or_404`.
+    """
     if not _TOKEN.match(token):
         return None
     folder = _folder()
@@ -80,10 +84,8 @@ def load(token: str, *, school_id: int, user_id: int) -> StoredUpload | None:
         data = data_path.read_bytes()
     except (FileNotFoundError, ValueError):
         return None
-    if meta.get("school_id") != school_id or meta.get("user_id") != user_id:
-        return None
-    return StoredUpload(token=token, school_id=school_id, user_id=user_id, filename=str(meta.get("filename", "")),
-                        data=data)
+    return StoredUpload(token=token, school_id=int(meta.get("school_id", 0)), user_id=int(meta.get("user_id", 0)),
+                        filename=str(meta.get("filename", "")), data=data)
 
 
 def discard(token: str) -> None:

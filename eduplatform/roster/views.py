@@ -9,14 +9,13 @@ from __future__ import annotations
 
 from pathlib import PureWindowsPath
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
-from eduplatform.access import Permission, get_school_record_or_404, own_school_or_403, requires
+from eduplatform.access import Permission, get_school_record_or_404, own_school_or_403, own_upload_or_404, requires
 from eduplatform.db import db
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _, _l
@@ -31,8 +30,6 @@ from eduplatform.schools.models import School
 bp = Blueprint("roster", __name__)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-#: The endpoints (if the sign-in feature provides one) that print a class's login cards.
-CARD_ENDPOINTS = ("signin.cards", "signin.class_cards", "signin.print_cards")
 #: What each kind of change is called in the preview.
 CHANGE_LABELS = {
     "name": _l("name"), "roles": _l("role"), "year_group": _l("year group"), "email": _l("email"),
@@ -61,27 +58,13 @@ def _importer_school() -> School:
     return own_school_or_403(current_user)
 
 
-def _upload_or_404(token: str, school: School) -> uploads.StoredUpload:
-    upload = uploads.load(token, school_id=school.id, user_id=current_user.id)
-    if upload is None:
-        abort(404)
-    return upload
+def _upload_or_404(token: str) -> uploads.StoredUpload:
+    return own_upload_or_404(current_user, uploads.load(token))
 
 
 def _filename(raw: str | None) -> str:
     """The uploaded file's own name (browsers may send a Windows path), for display only."""
     return PureWindowsPath(raw or "").name[:255] or "roster.csv"
-
-
-def card_link(class_id: int) -> str | None:
-    """The address of a class's login cards, when the sign-in feature provides that page."""
-    for endpoint in CARD_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, class_id=class_id)
-            except BuildError:
-                continue
-    return None
 
 
 @bp.route("/roster/import", methods=["GET", "POST"])
@@ -117,7 +100,7 @@ def preview(token: str) -> str:
     The coordinator who uploaded the file.
     """
     school = _importer_school()
-    upload = _upload_or_404(token, school)
+    upload = _upload_or_404(token)
     plan = plan_roster(upload.data, school, importer=current_user)
     return render_template("roster/preview.html", plan=plan, upload=upload, school=school, Action=Action,
                            form=ConfirmForm(expected=plan.summary), cancel_form=EmptyForm(),
@@ -133,7 +116,7 @@ def confirm(token: str) -> Response:
     preview they confirmed, for example because someone changed the school's people meanwhile.
     """
     school = _importer_school()
-    upload = _upload_or_404(token, school)
+    upload = _upload_or_404(token)
     form = ConfirmForm()
     plan = plan_roster(upload.data, school, importer=current_user)
     if not form.validate_on_submit() or not plan.ok or form.expected.data != plan.summary:
@@ -155,8 +138,7 @@ def confirm(token: str) -> Response:
 @requires(Permission.IMPORT_ROSTER)
 def cancel(token: str) -> Response:
     """Throw away an uploaded file without importing it. The coordinator who uploaded it."""
-    school = _importer_school()
-    _upload_or_404(token, school)
+    _upload_or_404(token)
     uploads.discard(token)
     flash(_("Nothing was imported."), "info")
     return redirect(url_for("roster.upload"))
@@ -170,7 +152,7 @@ def result(import_id: int) -> str:
     record = get_school_record_or_404(current_user, RosterImport, import_id)
     classes = classes_with_cards(school.id, AcademicYear(record.academic_year))
     return render_template("roster/result.html", record=record, school=school, classes=classes,
-                           year=AcademicYear(record.academic_year), card_link=card_link)
+                           year=AcademicYear(record.academic_year))
 
 
 @bp.route("/roster/adult-cards")

@@ -1,15 +1,15 @@
-"""Finding classes by code, the pupils on a class's sign-in page, and who may manage a class."""
+"""Finding classes by code and the pupils on a class's sign-in page. Queries return; views decide."""
 
 from __future__ import annotations
 
-from flask import abort
 from sqlalchemy import select
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
 from eduplatform.db import db
 from eduplatform.roles import Role
-from eduplatform.schools.models import ClassMember, SchoolClass
+from eduplatform.schools.models import SchoolClass
+from eduplatform.schools.queries import current_pupils_query, pupils_of
 from eduplatform.signin.pictures import AVATARS, SECRET_PICTURES, uses_pictures
 from eduplatform.signin.services import is_well_formed_code, normalise_code
 
@@ -23,16 +23,6 @@ def class_by_code(code: str) -> SchoolClass | None:
         SchoolClass.sign_in_code == code, SchoolClass.academic_year == AcademicYear.current().start_year))
 
 
-def class_members(school_class: SchoolClass, *, current_only: bool = True) -> list[User]:
-    """The pupils of a class, by first name; without those who left or were disabled (``current_only``)."""
-    query = (select(User).join(ClassMember, ClassMember.user_id == User.id)
-             .where(ClassMember.class_id == school_class.id)
-             .order_by(User.first_name, User.last_name, User.id))
-    if current_only:
-        query = query.where(User.left_at.is_(None), User.disabled_at.is_(None))
-    return list(db.session.scalars(query))
-
-
 def signs_in_with_pictures(user: User) -> bool:
     """A current pupil of Reception to Year 2 (and Nursery) who has secret pictures."""
     return (uses_pictures(user.year_group) and bool(user.picture_secret_hash) and user.is_active
@@ -41,20 +31,17 @@ def signs_in_with_pictures(user: User) -> bool:
 
 def picture_pupils(school_class: SchoolClass) -> list[User]:
     """The pupils shown as tiles on the class's sign-in page."""
-    return [pupil for pupil in class_members(school_class) if signs_in_with_pictures(pupil)]
+    return [pupil for pupil in pupils_of(school_class) if signs_in_with_pictures(pupil)]
 
 
-def picture_pupil_or_404(school_class: SchoolClass, user_id: int) -> User:
-    """A pupil of this class who signs in with pictures; anyone else is "not found".
+def picture_pupil(school_class: SchoolClass, user_id: int) -> User | None:
+    """A current pupil of this class who signs in with pictures, or None.
 
     The same answer whether the id does not exist, is in another class or school, has left or
     signs in with a password: a class code reveals nothing beyond its own sign-in page.
     """
-    pupil = db.session.scalar(select(User).join(ClassMember, ClassMember.user_id == User.id)
-                              .where(ClassMember.class_id == school_class.id, User.id == user_id))
-    if pupil is None or not signs_in_with_pictures(pupil):
-        abort(404)
-    return pupil
+    pupil = db.session.scalar(current_pupils_query(school_class.id).where(User.id == user_id))
+    return pupil if pupil is not None and signs_in_with_pictures(pupil) else None
 
 
 def avatar_of(user: User) -> str:

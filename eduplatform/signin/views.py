@@ -20,11 +20,13 @@ from werkzeug.wrappers import Response
 
 from eduplatform import access
 from eduplatform.access import Permission, public, requires
+from eduplatform.accounts.models import User
 from eduplatform.accounts.sessions import start_session
 from eduplatform.db import utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _, _l
 from eduplatform.schools.models import SchoolClass
+from eduplatform.schools.queries import pupils_of
 from eduplatform.signin import queries, services
 from eduplatform.signin.forms import CodeForm, FindClassForm, TapForm
 from eduplatform.signin.pictures import SECRET_LENGTH, SECRET_PICTURES, uses_pictures
@@ -50,6 +52,13 @@ def _class_or_404(code: str) -> SchoolClass:
     if school_class is None:
         abort(404)
     return school_class
+
+
+def _picture_pupil_or_404(school_class: SchoolClass, user_id: int) -> User:
+    pupil = queries.picture_pupil(school_class, user_id)
+    if pupil is None:
+        abort(404)
+    return pupil
 
 
 def _taps_for(school_class: SchoolClass, user_id: int) -> list[str]:
@@ -98,7 +107,7 @@ def class_page(code: str) -> str:
 def pupil_pictures(code: str, user_id: int) -> Response:
     """The picture grid for one pupil of the class. Anyone with the code; other pupils are "not found"."""
     school_class = _class_or_404(code)
-    pupil = queries.picture_pupil_or_404(school_class, user_id)
+    pupil = _picture_pupil_or_404(school_class, user_id)
     taps = _taps_for(school_class, pupil.id)
     notice = session.pop(_NOTICE, None)
     paused_until = services.pupil_paused_until(pupil)
@@ -118,7 +127,7 @@ def pupil_pictures(code: str, user_id: int) -> Response:
 def tap_picture(code: str, user_id: int) -> Response:
     """One tap on the grid; the third tap checks the pictures and signs the pupil in. Anyone with the code."""
     school_class = _class_or_404(code)
-    pupil = queries.picture_pupil_or_404(school_class, user_id)
+    pupil = _picture_pupil_or_404(school_class, user_id)
     back = redirect(url_for(".pupil_pictures", code=school_class.sign_in_code, user_id=pupil.id))
     form = TapForm()
     if not form.validate_on_submit():
@@ -200,7 +209,7 @@ def cards(class_id: int) -> str:
     if only is not None:
         pupils = [access.class_pupil_or_404(current_user, school_class, only)]
     else:
-        pupils = queries.class_members(school_class)
+        pupils = pupils_of(school_class)
     return render_template(
         "signin/cards.html", school_class=school_class, cards=[_card(p) for p in pupils], only=only,
         class_url=(url_for(".class_page", code=school_class.sign_in_code, _external=True)
