@@ -6,10 +6,17 @@ calendar year in which it starts: 2026 means 1 September 2026 to 31 August 2027 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 FIRST_MONTH = 9  # September
+#: The time zone of a school that has not chosen one: the date in England decides the year.
+DEFAULT_TIME_ZONE = "Europe/London"
+#: The oldest and newest academic years anyone may ask about (a typo such as 20026 is refused).
+EARLIEST_START_YEAR, LATEST_START_YEAR = 2000, 2100
+_YEAR_TEXT = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 
 
 @dataclass(frozen=True, order=True)
@@ -24,9 +31,36 @@ class AcademicYear:
         return cls(day.year if day.month >= FIRST_MONTH else day.year - 1)
 
     @classmethod
-    def current(cls) -> AcademicYear:
-        """The academic year of today (in the server's local date)."""
-        return cls.containing(date.today())
+    def current(cls, time_zone: str = DEFAULT_TIME_ZONE, now: datetime | None = None) -> AcademicYear:
+        """The academic year of today's date in ``time_zone`` (not the server's local date).
+
+        Use :func:`eduplatform.schools.years.current_year` in the app: it picks the school's zone.
+        """
+        return cls.containing(local_date(now or datetime.now(UTC), time_zone))
+
+    @classmethod
+    def of_timestamp(cls, stored: datetime, time_zone: str = DEFAULT_TIME_ZONE) -> AcademicYear:
+        """The academic year of a stored timestamp (UTC, without tzinfo), as dated in ``time_zone``."""
+        return cls.containing(local_date(stored.replace(tzinfo=UTC), time_zone))
+
+    @classmethod
+    def parse(cls, text: str | int | None) -> AcademicYear | None:
+        """``2026``, ``2026/27`` or ``2026-2027`` as an academic year; None for anything else.
+
+        The end year, when given, must follow the start year; years outside
+        :data:`EARLIEST_START_YEAR`-:data:`LATEST_START_YEAR` are refused.
+        """
+        found = _YEAR_TEXT.match(str(text).strip()) if text is not None else None
+        if found is None:
+            return None
+        start = int(found.group(1))
+        end = found.group(2)
+        if end is not None and int(end) % (100 if len(end) == 2 else 10_000) != (start + 1) % (
+                100 if len(end) == 2 else 10_000):
+            return None
+        if not EARLIEST_START_YEAR <= start <= LATEST_START_YEAR:
+            return None
+        return cls(start)
 
     @property
     def first_day(self) -> date:
@@ -51,3 +85,18 @@ class AcademicYear:
 
     def __str__(self) -> str:
         return self.label
+
+
+def local_date(moment: datetime, time_zone: str = DEFAULT_TIME_ZONE) -> date:
+    """The calendar date of ``moment`` (aware, or naive meaning UTC) in ``time_zone``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(zone(time_zone)).date()
+
+
+def zone(time_zone: str) -> ZoneInfo:
+    """The named time zone; raises ValueError for a name the time-zone database does not know."""
+    try:
+        return ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise ValueError(f"unknown time zone: {time_zone!r}") from error

@@ -37,6 +37,7 @@ from eduplatform.db import db
 from eduplatform.roles import Role
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
 from eduplatform.schools.queries import current_pupils_query
+from eduplatform.schools.years import current_year
 
 __all__ = ["Permission", "Role", "can", "can_view_user", "public", "requires", "visible_users"]
 
@@ -138,7 +139,7 @@ def visible_users(actor: Any, year: AcademicYear | None = None) -> ColumnElement
     roles = actor.roles
     if Role.ADMIN in roles:
         return true()
-    year = year or AcademicYear.current()
+    year = year or current_year(actor)
     rules: list[ColumnElement[bool]] = [User.id == actor.id]
     if Role.TRUST_LEAD in roles and actor.trust_id is not None:
         rules.append(User.school_id.in_(select(School.id).where(School.trust_id == actor.trust_id)))
@@ -166,7 +167,7 @@ def visible_classes(actor: Any, year: AcademicYear | None = None, *, trust_wide:
     """
     if not getattr(actor, "is_authenticated", False) or not actor.is_active:
         return false()
-    year = year or AcademicYear.current()
+    year = year or current_year(actor)
     in_year = SchoolClass.academic_year == year.start_year
     roles = actor.roles
     if Role.ADMIN in roles:
@@ -182,17 +183,26 @@ def visible_classes(actor: Any, year: AcademicYear | None = None, *, trust_wide:
     return and_(in_year, or_(*rules)) if rules else false()
 
 
-def get_visible_class_or_404(actor: Any, class_id: int) -> SchoolClass:
-    """Load a class the actor teaches or oversees this year; any other is "not found"."""
-    school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.id == class_id, visible_classes(actor)))
-    if school_class is None:
+def get_visible_class_or_404(actor: Any, class_id: int, *, any_year: bool = False) -> SchoolClass:
+    """Load a class the actor teaches or oversees this year; any other is "not found".
+
+    With ``any_year``, a class of a past (or next) year that the actor taught or oversaw in its own
+    year is found too: for reading its records, never for recording new ones.
+    """
+    school_class = db.session.get(SchoolClass, class_id)
+    year = AcademicYear(school_class.academic_year) if school_class is not None and any_year else None
+    if school_class is None or db.session.scalar(select(SchoolClass.id).where(
+            SchoolClass.id == class_id, visible_classes(actor, year))) is None:
         abort(404)
     return school_class
 
 
-def visible_records(actor: Any, user_id_column: Any) -> ColumnElement[bool]:
-    """A filter for any record table: rows whose ``user_id_column`` is a person ``actor`` may see."""
-    return user_id_column.in_(select(User.id).where(visible_users(actor)))
+def visible_records(actor: Any, user_id_column: Any, year: AcademicYear | None = None) -> ColumnElement[bool]:
+    """A filter for any record table: rows whose ``user_id_column`` is a person ``actor`` may see.
+
+    ``year`` is the academic year whose classes decide which pupils a teacher sees (default: now).
+    """
+    return user_id_column.in_(select(User.id).where(visible_users(actor, year)))
 
 
 def can_view_user(actor: Any, user_id: int) -> bool:

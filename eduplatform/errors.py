@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
@@ -29,4 +31,15 @@ def register_error_handlers(app: Flask) -> None:
 
     app.register_error_handler(CSRFError, handle_csrf)
     for status, message in _MESSAGES.items():
-        app.register_error_handler(status, lambda _error, s=status, m=message: _render(s, m()))
+        app.register_error_handler(status, lambda error, s=status, m=message: _render(s, _message(error, m)))
+
+
+def _message(error: Exception, default: Callable[[], str]) -> str:
+    """The message a view gave with ``abort(status, description=...)``, else the status's own.
+
+    Werkzeug's built-in descriptions are English-only and technical: they are never shown.
+    """
+    description = getattr(error, "description", None)
+    if description and description != getattr(type(error), "description", None):
+        return str(description)
+    return default()

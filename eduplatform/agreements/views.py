@@ -7,7 +7,6 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from eduplatform.academic_year import AcademicYear
 from eduplatform.access import Permission, learner_agreement_or_404, requires
 from eduplatform.accounts.models import User
 from eduplatform.accounts.queries import children_of
@@ -26,6 +25,7 @@ from eduplatform.forms import BaseForm
 from eduplatform.i18n import _
 from eduplatform.records import queries, services
 from eduplatform.records.models import SignatureMethod
+from eduplatform.schools.years import current_year
 
 bp = Blueprint("agreements", __name__)
 
@@ -57,8 +57,8 @@ def _sign_form(agreement: Agreement) -> BaseForm:
 
 def _render(agreement: Agreement, form: BaseForm, consents_form: BaseForm | None = None) -> str:
     catalogue = current_catalogue()
-    year = AcademicYear.current()
-    status = queries.agreement_statuses(current_user.id, [agreement], catalogue, year)[agreement.id]
+    year = current_year(current_user)
+    status = queries.agreement_statuses(current_user, current_user.id, [agreement], catalogue, year)[agreement.id]
     children, consent_ids = _consent_setup(agreement)
     if consents_form is None and consent_ids and status.state.value == "signed":
         consents_form = _with_consents(SaveConsentsForm, agreement)
@@ -99,7 +99,7 @@ def sign_agreement(agreement_id: str) -> str | Response:
         method = SignatureMethod.TICKED
     catalogue = current_catalogue()
     content = _content(agreement)
-    services.record_signature(current_user, content, method, AcademicYear.current(), catalogue,
+    services.record_signature(current_user, content, method, current_year(current_user), catalogue,
                               typed_name=typed_name)
     children, consent_ids = _consent_setup(agreement)
     if consent_ids:

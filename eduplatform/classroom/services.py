@@ -44,7 +44,7 @@ def record_class_signing(teacher: User, school_class: SchoolClass, content: Agre
     and how many signatures were recorded. Callers: the classroom view, as above.
     """
     agreement = catalogue.agreements[content.agreement_id]
-    statuses = queries.agreement_statuses_for_many([p.id for p in present], [agreement], catalogue, year)
+    statuses = queries.agreement_statuses_for_many(teacher, [p.id for p in present], [agreement], catalogue, year)
     session = _session(teacher, school_class, present, year, agreement_id=agreement.id)
     signed = 0
     for pupil in present:

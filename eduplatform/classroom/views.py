@@ -25,21 +25,22 @@ from eduplatform.i18n import _
 from eduplatform.records import queries
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.queries import pupils_of
+from eduplatform.schools.years import current_year, requested_year
 from eduplatform.signin.pictures import uses_pictures
 
 bp = Blueprint("classroom", __name__)
 
 
-def _class_and_pupils(class_id: int) -> tuple[SchoolClass, list[User]]:
-    school_class = get_visible_class_or_404(current_user, class_id)
+def _class_and_pupils(class_id: int, *, any_year: bool = False) -> tuple[SchoolClass, list[User]]:
+    school_class = get_visible_class_or_404(current_user, class_id, any_year=any_year)
     return school_class, pupils_of(school_class)
 
 
 @bp.route("/classes")
 @requires(Permission.TEACH_CLASSES)
 def list_classes() -> str:
-    """The classes a teacher teaches (a coordinator: every class of the school) this year."""
-    year = AcademicYear.current()
+    """The classes a teacher teaches (a coordinator: every class of the school) in a year (default: this one)."""
+    year = requested_year(current_user)
     return render_template("classroom/list_classes.html", year=year,
                            classes=class_queries.classes_in_scope(current_user, year))
 
@@ -51,15 +52,15 @@ def show_class(class_id: int) -> str:
 
     The class's teachers and its school's coordinator.
     """
-    school_class, pupils = _class_and_pupils(class_id)
+    school_class, pupils = _class_and_pupils(class_id, any_year=True)
     catalogue = current_catalogue()
-    year = AcademicYear.current()
+    year = AcademicYear(school_class.academic_year)
     audience_ids = class_audience_ids(school_class, pupils, catalogue)
     modules = class_queries.class_modules(audience_ids, catalogue)
     agreements = class_queries.class_agreements(audience_ids, catalogue)
     pupil_ids = [pupil.id for pupil in pupils]
     missed = []
-    for item in queries.most_missed_questions(pupil_ids, year):
+    for item in queries.most_missed_questions(current_user, pupil_ids, year):
         if item.module_id not in catalogue.modules:
             continue  # a module since removed from the programme
         content = catalogue.module_content(item.module_id, str(get_locale()))
@@ -70,8 +71,8 @@ def show_class(class_id: int) -> str:
     return render_template(
         "classroom/show_class.html", school_class=school_class, pupils=pupils, modules=modules,
         agreements=agreements, year=year, missed=missed, uses_pictures=uses_pictures(school_class.year_group),
-        statuses=queries.module_statuses_for_many(pupil_ids, modules, year),
-        signatures=queries.agreement_statuses_for_many(pupil_ids, agreements, catalogue, year),
+        statuses=queries.module_statuses_for_many(current_user, pupil_ids, modules, year),
+        signatures=queries.agreement_statuses_for_many(current_user, pupil_ids, agreements, catalogue, year),
     )
 
 
@@ -105,7 +106,7 @@ def record_session(class_id: int, module_id: str) -> str | Response:
     form = attendance_form(pupils)
     if form.validate_on_submit():
         present = [pupil for pupil in pupils if pupil.id in set(form.present.data)]
-        record_teacher_led_session(current_user, school_class, module, present, AcademicYear.current())
+        record_teacher_led_session(current_user, school_class, module, present, current_year(current_user))
         flash(_("%(count)d pupils have completed this module, led by you.", count=len(present)), "success")
         return redirect(url_for(".show_class", class_id=school_class.id))
     content = current_catalogue().module_content(module.id, str(get_locale()))
@@ -127,8 +128,8 @@ def sign_together(class_id: int, agreement_id: str) -> str | Response:
     form = attendance_form(pupils, submit_label=_("We agree: record it for the pupils ticked"))
     if form.validate_on_submit():
         present = [pupil for pupil in pupils if pupil.id in set(form.present.data)]
-        _session, signed = record_class_signing(current_user, school_class, content, present, AcademicYear.current(),
-                                         catalogue)
+        _session, signed = record_class_signing(current_user, school_class, content, present,
+                                                current_year(current_user), catalogue)
         flash(_("%(count)d pupils have agreed, with you as witness.", count=signed), "success")
         return redirect(url_for(".show_class", class_id=school_class.id))
     return render_template("classroom/sign_together.html", school_class=school_class, agreement=agreement,

@@ -10,12 +10,12 @@ import random
 import secrets
 from dataclasses import dataclass, field
 
-from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
 from eduplatform.accounts.services import create_user, hash_password, link_parent
 from eduplatform.roles import Role
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.services import assign_teacher, create_class, create_school, create_trust, enrol_pupil
+from eduplatform.schools.years import current_year
 from eduplatform.signin.pictures import AVATARS, SECRET_LENGTH, SECRET_PICTURES, set_picture_secret, uses_pictures
 from eduplatform.signin.services import ensure_sign_in_code
 
@@ -50,7 +50,7 @@ def _password(fixed: str | None) -> str:
 def seed_demo(*, password: str | None = None, seed: int = 2026) -> DemoAccounts:
     """Create the demo trust, school, classes and people. Callers: ``flask seed-demo`` and tests."""
     rng = random.Random(seed)  # noqa: S311 (names for demo people, not security)
-    year = AcademicYear.current()
+    year = current_year()
     accounts = DemoAccounts(shared_password=_password(password))
     shared_hash = hash_password(accounts.shared_password)
 

@@ -10,15 +10,17 @@ from flask_babel import format_date, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from eduplatform.academic_year import AcademicYear
+from eduplatform.academic_year import AcademicYear, local_date
 from eduplatform.access import Permission, learner_audience_ids, learner_module_or_404, requires
 from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import Lesson, Module, Term
+from eduplatform.db import utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
 from eduplatform.learning.forms import build_quiz_form, field_name, responses_from
 from eduplatform.records import queries, services
 from eduplatform.records.grading import grade
+from eduplatform.schools.years import current_year, requested_year, time_zone_of
 
 bp = Blueprint("learning", __name__)
 
@@ -36,7 +38,7 @@ def get_lesson_or_404(module: Module, lesson_id: str) -> Lesson:
 def dashboard() -> str:
     """The signed-in person's home: their modules and agreements this year. Any signed-in user."""
     catalogue = current_catalogue()
-    year = AcademicYear.current()
+    year = requested_year(current_user)
     audiences = catalogue.audiences_of(current_user)
     audience_ids = frozenset(audience.id for audience in audiences)
     modules = catalogue.modules_for(audience_ids)
@@ -46,11 +48,12 @@ def dashboard() -> str:
     return render_template(
         "learning/dashboard.html", year=year, audiences=audiences, modules=modules, agreements=agreements,
         by_term=[(term, found) for term, found in by_term if found], unscheduled=unscheduled,
-        current_term=Term.containing(date.today().month),
+        current_term=Term.containing(local_date(utcnow(), time_zone_of(current_user.school)).month),
+        is_current_year=year == current_year(current_user),
         events=[(event, format_date(date(2000, event.month, 1), "MMMM"))
                 for event in catalogue.schedule.events_for(audience_ids)],
-        module_statuses=queries.module_statuses(current_user.id, modules, year),
-        agreement_statuses=queries.agreement_statuses(current_user.id, agreements, catalogue, year),
+        module_statuses=queries.module_statuses(current_user, current_user.id, modules, year),
+        agreement_statuses=queries.agreement_statuses(current_user, current_user.id, agreements, catalogue, year),
     )
 
 
@@ -60,15 +63,16 @@ def show_module(module_id: str) -> str:
     """A module's overview: outcomes, lessons (read or not), quiz and agreement. Its learners only."""
     module = learner_module_or_404(current_user, module_id)
     catalogue = current_catalogue()
-    year = AcademicYear.current()
+    year = current_year(current_user)
     content = catalogue.module_content(module.id, str(get_locale()))
     agreement_status = None
     if module.agreement_id:
-        agreement_status = queries.agreement_statuses(
-            current_user.id, [catalogue.agreements[module.agreement_id]], catalogue, year)[module.agreement_id]
+        agreement = catalogue.agreements[module.agreement_id]
+        agreement_status = queries.agreement_statuses(current_user, current_user.id, [agreement], catalogue,
+                                                      year)[agreement.id]
     return render_template(
         "learning/module.html", module=module, content=content, year=year,
-        status=queries.module_statuses(current_user.id, [module], year)[module.id],
+        status=queries.module_statuses(current_user, current_user.id, [module], year)[module.id],
         read=queries.lessons_read(current_user.id, module, year),
         attempts=queries.attempts_this_year(current_user.id, module, year),
         agreement_status=agreement_status,
@@ -86,7 +90,7 @@ def show_lesson(module_id: str, lesson_id: str) -> str:
     return render_template(
         "learning/lesson.html", module=module, lesson=lesson, position=position,
         content=catalogue.module_content(module.id, str(get_locale())),
-        already_read=lesson.id in queries.lessons_read(current_user.id, module, AcademicYear.current()),
+        already_read=lesson.id in queries.lessons_read(current_user.id, module, current_year(current_user)),
         help_contacts=catalogue.help_for(learner_audience_ids(current_user), str(get_locale())),
         form=EmptyForm(),
     )
@@ -99,7 +103,7 @@ def mark_lesson_read(module_id: str, lesson_id: str) -> Response:
     module = learner_module_or_404(current_user, module_id)
     lesson = get_lesson_or_404(module, lesson_id)
     if EmptyForm().validate_on_submit():
-        services.record_lesson_read(current_user, module, lesson, AcademicYear.current(), current_catalogue())
+        services.record_lesson_read(current_user, module, lesson, current_year(current_user), current_catalogue())
     position = module.lesson_ids.index(lesson.id)
     if position + 1 < len(module.lesson_ids):
         return redirect(url_for(".show_lesson", module_id=module.id, lesson_id=module.lesson_ids[position + 1]))
@@ -111,7 +115,7 @@ def mark_lesson_read(module_id: str, lesson_id: str) -> Response:
 def _attempts_left(module: Module) -> int | None:
     if module.max_attempts is None:
         return None
-    used = len(queries.attempts_this_year(current_user.id, module, AcademicYear.current()))
+    used = len(queries.attempts_this_year(current_user.id, module, current_year(current_user)))
     return max(0, module.max_attempts - used)
 
 
@@ -137,7 +141,7 @@ def take_quiz(module_id: str) -> str | Response:
             return redirect(url_for(".show_module", module_id=module.id))
         result = grade(quiz, responses_from(form, quiz), module.pass_mark)
         attempt = services.record_quiz_attempt(current_user, module, quiz, result, token,
-                                               AcademicYear.current(), catalogue)
+                                               current_year(current_user), catalogue)
         return redirect(url_for(".show_attempt", attempt_id=attempt.id))
     if form.is_submitted() and form.errors:
         flash(_("Some questions have no answer yet. Nothing was saved: answer them and submit again."), "error")
@@ -163,7 +167,8 @@ def show_attempt(attempt_id: int) -> str:
     questions = {question.id: question for question in quiz.questions} if quiz else {}
     own = attempt.user_id == current_user.id
     attempts_left = _attempts_left(module) if own else None
-    status = queries.module_statuses(attempt.user_id, [module], AcademicYear(attempt.academic_year))[module.id]
+    year = AcademicYear(attempt.academic_year)
+    status = queries.module_statuses(current_user, attempt.user_id, [module], year)[module.id]
     return render_template(
         "learning/attempt.html", attempt=attempt, module=module, content=content, questions=questions,
         same_version=quiz is not None and quiz.version == attempt.quiz_version, own=own,

@@ -7,13 +7,13 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from eduplatform.academic_year import AcademicYear
 from eduplatform.access import Permission, get_visible_user_or_404, requires
 from eduplatform.catalogue import current_catalogue
 from eduplatform.db import db
 from eduplatform.people.queries import PAGE_SIZE, people_in_scope
 from eduplatform.records import queries
 from eduplatform.roles import Role
+from eduplatform.schools.years import requested_year
 
 bp = Blueprint("people", __name__)
 
@@ -38,14 +38,14 @@ def show_person(user_id: int) -> str:
     """One person's modules, agreements and attempts this year. Only people in the viewer's scope."""
     person = get_visible_user_or_404(current_user, user_id)
     catalogue = current_catalogue()
-    year = AcademicYear.current()
+    year = requested_year(current_user)
     audience_ids = catalogue.audience_ids_of(person)
     modules = catalogue.modules_for(audience_ids)
     agreements = catalogue.agreements_for(audience_ids)
     return render_template(
         "people/show_person.html", person=person, year=year, modules=modules, agreements=agreements,
-        module_statuses=queries.module_statuses(person.id, modules, year),
-        agreement_statuses=queries.agreement_statuses(person.id, agreements, catalogue, year),
+        module_statuses=queries.module_statuses(current_user, person.id, modules, year),
+        agreement_statuses=queries.agreement_statuses(current_user, person.id, agreements, catalogue, year),
         signatures=queries.signatures_of(person.id),
         consents=queries.current_consents([person.id]),
         consent_texts={consent.id: consent.text for agreement in catalogue.agreements.values()
@@ -57,6 +57,6 @@ def show_person(user_id: int) -> str:
 @requires(Permission.VIEW_SCHOOL_PROGRESS)
 def school_progress() -> str:
     """Completion of every module this year across the viewer's scope. Coordinators, trust leads, admins."""
-    year = AcademicYear.current()
+    year = requested_year(current_user)
     return render_template("people/school_progress.html", year=year,
                            rows=queries.school_progress(current_user, current_catalogue(), year))

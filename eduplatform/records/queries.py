@@ -61,9 +61,12 @@ class AgreementStatus:
     signed_version: str | None = None
 
 
-def module_statuses_for_many(user_ids: Iterable[int], modules: Iterable[Module],
+def module_statuses_for_many(actor: Any, user_ids: Iterable[int], modules: Iterable[Module],
                              year: AcademicYear) -> dict[int, dict[str, ModuleStatus]]:
-    """Status of each module for each person in ``year``: one query however many people and modules."""
+    """Status of each module for each person in ``year``: one query however many people and modules.
+
+    Only records of people the actor may see are read; anyone else shows as not started.
+    """
     user_ids, modules = list(user_ids), list(modules)
     if not modules or not user_ids:
         return {user_id: {m.id: ModuleStatus(ModuleState.NOT_STARTED) for m in modules} for user_id in user_ids}
@@ -72,6 +75,7 @@ def module_statuses_for_many(user_ids: Iterable[int], modules: Iterable[Module],
         ModuleCompletion.user_id.in_(user_ids),
         ModuleCompletion.module_id.in_([m.id for m in modules]),
         ModuleCompletion.academic_year.between(oldest, year.start_year),
+        visible_records(actor, ModuleCompletion.user_id, year),
     ).order_by(ModuleCompletion.academic_year.desc())).all()
     found: dict[tuple[int, str], list[ModuleCompletion]] = {}
     for row in rows:
@@ -92,14 +96,18 @@ def _status_from(rows: list[ModuleCompletion], module: Module, year: AcademicYea
     return ModuleStatus(ModuleState.NOT_STARTED)
 
 
-def module_statuses(user_id: int, modules: Iterable[Module], year: AcademicYear) -> dict[str, ModuleStatus]:
-    """Status of each module for one person in ``year`` (one query for all modules)."""
-    return module_statuses_for_many([user_id], modules, year)[user_id]
+def module_statuses(actor: Any, user_id: int, modules: Iterable[Module],
+                    year: AcademicYear) -> dict[str, ModuleStatus]:
+    """Status of each module for one person in ``year`` (one query for all modules), as the actor may see."""
+    return module_statuses_for_many(actor, [user_id], modules, year)[user_id]
 
 
-def _latest_signatures(user_ids: list[int], agreement_ids: list[str]) -> dict[tuple[int, str], AgreementSignature]:
+def _latest_signatures(actor: Any, user_ids: list[int], agreement_ids: list[str],
+                       year: AcademicYear) -> dict[tuple[int, str], AgreementSignature]:
     rows = db.session.scalars(select(AgreementSignature).where(
         AgreementSignature.user_id.in_(user_ids), AgreementSignature.agreement_id.in_(agreement_ids),
+        visible_records(actor, AgreementSignature.user_id, year),
+        AgreementSignature.academic_year <= year.start_year,
     ).order_by(AgreementSignature.signed_at.desc(), AgreementSignature.id.desc())).all()
     latest: dict[tuple[int, str], AgreementSignature] = {}
     for row in rows:
@@ -121,11 +129,15 @@ def signature_state(agreement: Agreement, signature: AgreementSignature | None, 
     return AgreementStatus(state, signature.signed_at, signature.agreement_version)
 
 
-def agreement_statuses_for_many(user_ids: Iterable[int], agreements: Iterable[Agreement], catalogue: Catalogue,
-                                year: AcademicYear) -> dict[int, dict[str, AgreementStatus]]:
-    """Status of each agreement for each person: one query however many people and agreements."""
+def agreement_statuses_for_many(actor: Any, user_ids: Iterable[int], agreements: Iterable[Agreement],
+                                catalogue: Catalogue, year: AcademicYear) -> dict[int, dict[str, AgreementStatus]]:
+    """Status of each agreement for each person: one query however many people and agreements.
+
+    Only signatures of people the actor may see are read; anyone else shows as not signed.
+    """
     user_ids, agreements = list(user_ids), list(agreements)
-    latest = _latest_signatures(user_ids, [a.id for a in agreements]) if user_ids and agreements else {}
+    latest = (_latest_signatures(actor, user_ids, [a.id for a in agreements], year)
+              if user_ids and agreements else {})
     statuses: dict[int, dict[str, AgreementStatus]] = {}
     for user_id in user_ids:
         statuses[user_id] = {}
@@ -137,14 +149,15 @@ def agreement_statuses_for_many(user_ids: Iterable[int], agreements: Iterable[Ag
     return statuses
 
 
-def agreement_statuses(user_id: int, agreements: Iterable[Agreement], catalogue: Catalogue,
+def agreement_statuses(actor: Any, user_id: int, agreements: Iterable[Agreement], catalogue: Catalogue,
                        year: AcademicYear) -> dict[str, AgreementStatus]:
-    """Status of each agreement for one person (one query for all of them)."""
-    return agreement_statuses_for_many([user_id], agreements, catalogue, year)[user_id]
+    """Status of each agreement for one person (one query for all of them), as the actor may see."""
+    return agreement_statuses_for_many(actor, [user_id], agreements, catalogue, year)[user_id]
 
 
 def agreement_is_signed(user: User, agreement: Agreement, catalogue: Catalogue, year: AcademicYear) -> bool:
-    status = agreement_statuses(user.id, [agreement], catalogue, year)[agreement.id]
+    """Whether the person's own signature of ``agreement`` counts in ``year``."""
+    status = agreement_statuses(user, user.id, [agreement], catalogue, year)[agreement.id]
     return status.state is AgreementState.SIGNED
 
 
@@ -239,8 +252,12 @@ class MissedQuestion:
     pupils_answered: int
 
 
-def most_missed_questions(user_ids: Iterable[int], year: AcademicYear, limit: int = 5) -> list[MissedQuestion]:
-    """The quiz questions most of these pupils got wrong this year (a GROUP BY in the database)."""
+def most_missed_questions(actor: Any, user_ids: Iterable[int], year: AcademicYear,
+                          limit: int = 5) -> list[MissedQuestion]:
+    """The quiz questions most of these pupils got wrong in ``year`` (a GROUP BY in the database).
+
+    Only attempts of pupils the actor may see are counted.
+    """
     from eduplatform.records.models import QuizAnswer
 
     wrong = func.count(func.distinct(case((QuizAnswer.is_correct.is_(False), QuizAttempt.user_id))))
@@ -248,7 +265,8 @@ def most_missed_questions(user_ids: Iterable[int], year: AcademicYear, limit: in
     rows = db.session.execute(
         select(QuizAttempt.module_id, QuizAnswer.question_id, wrong, answered)
         .join(QuizAnswer, QuizAnswer.attempt_id == QuizAttempt.id)
-        .where(QuizAttempt.user_id.in_(list(user_ids)), QuizAttempt.academic_year == year.start_year)
+        .where(QuizAttempt.user_id.in_(list(user_ids)), QuizAttempt.academic_year == year.start_year,
+               visible_records(actor, QuizAttempt.user_id, year))
         .group_by(QuizAttempt.module_id, QuizAnswer.question_id)
         .having(wrong > 0)
         .order_by((wrong * 1.0 / answered).desc(), wrong.desc(), QuizAttempt.module_id, QuizAnswer.question_id)

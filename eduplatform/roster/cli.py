@@ -19,6 +19,7 @@ from eduplatform.academic_year import AcademicYear
 from eduplatform.db import current_revision, db, head_revision
 from eduplatform.roster.planning import RosterPlan
 from eduplatform.schools.models import School
+from eduplatform.schools.years import current_year
 
 
 def _school(slug: str | None) -> School:
@@ -67,9 +68,9 @@ def register(app: Flask) -> None:
 
         if current_revision(db.engine) != head_revision():
             raise click.ClickException("The database is not set up: run 'flask --app app init-db' first.")
-        year = AcademicYear(academic_year) if academic_year else AcademicYear.current()
         with force_locale(current_app.config["DEFAULT_LOCALE"]):
             school = _school(slug)
+            year = AcademicYear(academic_year) if academic_year else current_year(school)
             plan = plan_roster(file.read_bytes(), school, year)
             _report(plan, file)
         if plan.errors:

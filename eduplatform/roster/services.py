@@ -22,6 +22,7 @@ from eduplatform.roster.models import RosterImport
 from eduplatform.roster.parsing import parse_roster
 from eduplatform.roster.planning import Action, PersonPlan, RosterPlan, build_plan
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
+from eduplatform.schools.years import current_year
 from eduplatform.signin.pictures import set_picture_secret
 
 
@@ -31,7 +32,7 @@ def plan_roster(data: bytes, school: School, year: AcademicYear | None = None,
 
     Callers: the upload and preview pages and ``import-roster`` (also with ``--dry-run``).
     """
-    return build_plan(parse_roster(data), school, year or AcademicYear.current(), importer)
+    return build_plan(parse_roster(data), school, year or current_year(school), importer)
 
 
 @dataclass

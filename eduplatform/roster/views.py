@@ -26,6 +26,7 @@ from eduplatform.roster.planning import Action
 from eduplatform.roster.queries import adults_with_cards, classes_with_cards, recent_imports
 from eduplatform.roster.services import apply_plan, plan_roster
 from eduplatform.schools.models import School
+from eduplatform.schools.years import current_year
 
 bp = Blueprint("roster", __name__)
 
@@ -89,7 +90,7 @@ def upload() -> str | Response:
                                      filename=_filename(form.file.data.filename))
                 return redirect(url_for("roster.preview", token=token))
     return render_template("roster/upload.html", form=form, plan=plan, school=school, columns=COLUMN_HELP,
-                           recent=recent_imports(school.id), year=AcademicYear.current())
+                           recent=recent_imports(school.id), year=current_year(school))
 
 
 @bp.route("/roster/import/<token>")

@@ -42,6 +42,8 @@ class School(Base):
     name: Mapped[str] = mapped_column(String(200))
     #: Interface and content language when the user and browser do not choose one.
     default_locale: Mapped[str] = mapped_column(String(16), default="en")
+    #: IANA time zone whose calendar date decides the school's academic year and shown dates.
+    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London", server_default="Europe/London")
     #: When the school was added.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
 from eduplatform.db import db
 from eduplatform.roles import Role
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.queries import current_pupils_query, pupils_of
+from eduplatform.schools.years import current_year
 from eduplatform.signin.pictures import AVATARS, SECRET_PICTURES, uses_pictures
 from eduplatform.signin.services import is_well_formed_code, normalise_code
 
@@ -19,8 +19,10 @@ def class_by_code(code: str) -> SchoolClass | None:
     code = normalise_code(code)
     if not is_well_formed_code(code):
         return None
-    return db.session.scalar(select(SchoolClass).where(
-        SchoolClass.sign_in_code == code, SchoolClass.academic_year == AcademicYear.current().start_year))
+    school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.sign_in_code == code))
+    if school_class is None or school_class.academic_year != current_year(school_class.school).start_year:
+        return None
+    return school_class
 
 
 def signs_in_with_pictures(user: User) -> bool:
