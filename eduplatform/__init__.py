@@ -102,11 +102,12 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.health.views import bp as health_bp
     from eduplatform.learning.views import bp as learning_bp
     from eduplatform.people.views import bp as people_bp
+    from eduplatform.reports.views import bp as reports_bp
     from eduplatform.roster.views import bp as roster_bp
     from eduplatform.signin.views import bp as signin_bp
 
     for blueprint in (accounts_bp, learning_bp, agreements_bp, people_bp, health_bp, classroom_bp, roster_bp,
-                      signin_bp):
+                      signin_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -64,7 +64,7 @@ CORE_MATRIX: dict[str, list[Case]] = {
         Case("GET", "/people/{other_school_pupil}",
              {**PEOPLE_VIEWERS, "staff": 404, "parent": 404, "coordinator": 404, "trust_lead": 404}),
     ],
-    "people.school_progress": [Case("GET", "/progress", everyone(
+    "reports.school_progress": [Case("GET", "/progress", everyone(
         403, anonymous=302, coordinator=200, trust_lead=200, admin=200, other_coordinator=200))],
     "health.healthz": [Case("GET", "/healthz", everyone(200))],
 }

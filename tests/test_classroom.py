@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from eduplatform.classroom.models import TeachingSession
 from eduplatform.db import db
 from eduplatform.records.models import (
     AgreementSignature,
+    Attendance,
     CompletionMethod,
     CompletionStatus,
     ModuleCompletion,
@@ -61,7 +61,7 @@ def test_a_teacher_led_session_completes_the_module_for_those_present(app, clien
     assert all(r.status is CompletionStatus.COMPLETED and r.method is CompletionMethod.TEACHER_LED
                and r.recorded_by_id == teacher.id for r in rows.values())
     with app.app_context():
-        session = db.session.scalar(select(TeachingSession))
+        session = db.session.scalar(select(Attendance))
         assert {a.user_id for a in session.attendees} == {here.id, also_here.id}
     grid = client.get(f"/classes/{school_class.id}").get_data(as_text=True)
     assert grid.count(">Done<") == 2 and absent.display_name in grid

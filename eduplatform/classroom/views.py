@@ -20,9 +20,9 @@ from eduplatform.accounts.models import User
 from eduplatform.catalogue import current_catalogue
 from eduplatform.classroom import queries as class_queries
 from eduplatform.classroom.forms import attendance_form
-from eduplatform.classroom.services import record_class_signing, record_teacher_led_session
 from eduplatform.i18n import _
 from eduplatform.records import queries
+from eduplatform.records.services import record_class_signing, record_teacher_led_session
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.queries import pupils_of
 from eduplatform.schools.years import current_year, requested_year

@@ -1,4 +1,4 @@
-"""People in the viewer's scope, one person's records, and the school's progress overview."""
+"""People in the viewer's scope and one person's records."""
 
 from __future__ import annotations
 
@@ -51,12 +51,3 @@ def show_person(user_id: int) -> str:
         consent_texts={consent.id: consent.text for agreement in catalogue.agreements.values()
                        for consent in catalogue.agreement_content(agreement.id, str(get_locale())).consents},
     )
-
-
-@bp.route("/progress")
-@requires(Permission.VIEW_SCHOOL_PROGRESS)
-def school_progress() -> str:
-    """Completion of every module this year across the viewer's scope. Coordinators, trust leads, admins."""
-    year = requested_year(current_user)
-    return render_template("people/school_progress.html", year=year,
-                           rows=queries.school_progress(current_user, current_catalogue(), year))

@@ -207,3 +207,53 @@ class ConsentDecision(Base):
     #: True: consent given; False: refused or withdrawn.
     given: Mapped[bool]
     decided_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AttendanceKind(StrEnum):
+    """What kind of group met."""
+
+    #: A teacher taught a module to a class (the module is completed, teacher-led, by those present).
+    CLASS_SESSION = "class_session"
+    #: A class read its agreement together and agreed, with the teacher as witness.
+    CLASS_SIGNING = "class_signing"
+    #: A workshop or training session (parents' online workshops, staff training).
+    WORKSHOP = "workshop"
+
+
+class Attendance(Base):
+    """A group met for a module or an agreement, led by someone, and who was there.
+
+    A class is one kind of group; a workshop will be another. The completions and signatures that
+    follow from it are written by :mod:`eduplatform.records.services` in the same transaction.
+    """
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        Index("ix_attendance_school_year", "school_id", "academic_year"),
+        Index("ix_attendance_class_year", "class_id", "academic_year"),
+        CheckConstraint("module_id IS NOT NULL OR agreement_id IS NOT NULL", name="about_something"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    kind: Mapped[AttendanceKind] = mapped_column(_enum(AttendanceKind, "attendance_kind"))
+    #: The class that met (class sessions and class signings); None for other groups.
+    class_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school_class.id"))
+    #: Who led it (recorded as ``recorded_by`` on completions, as witness on signatures).
+    led_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: Catalogue id of the module taught, or of the agreement signed together.
+    module_id: Mapped[Optional[str]] = mapped_column(String(100))
+    agreement_id: Mapped[Optional[str]] = mapped_column(String(100))
+    academic_year: Mapped[int]
+    held_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    attendees: Mapped[list[Attendee]] = relationship(cascade="all, delete-orphan")
+
+
+class Attendee(Base):
+    """A person who was present."""
+
+    __tablename__ = "attendee"
+
+    attendance_id: Mapped[int] = mapped_column(ForeignKey("attendance.id", ondelete="CASCADE"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True, index=True)

@@ -15,8 +15,8 @@ from typing import Any
 from sqlalchemy import case, func, select
 
 from eduplatform.academic_year import AcademicYear
-from eduplatform.access import visible_records, visible_users
-from eduplatform.accounts.models import User, UserRole
+from eduplatform.access import visible_records
+from eduplatform.accounts.models import User
 from eduplatform.catalogue.model import Agreement, Catalogue, Module
 from eduplatform.db import db
 from eduplatform.records.completion import still_valid, years_valid
@@ -182,53 +182,6 @@ def get_visible_attempt(actor: Any, attempt_id: int) -> QuizAttempt | None:
 def signatures_of(user_id: int) -> list[AgreementSignature]:
     return list(db.session.scalars(select(AgreementSignature).where(AgreementSignature.user_id == user_id)
                                     .order_by(AgreementSignature.signed_at.desc())))
-
-
-@dataclass(frozen=True)
-class ModuleProgressRow:
-    module_id: str
-    completed: int
-    in_progress: int
-    learners: int
-
-
-def school_progress(actor: Any, catalogue: Catalogue, year: AcademicYear) -> list[ModuleProgressRow]:
-    """Per module: how many people in the actor's scope have completed it or are under way this year.
-
-    Two aggregate queries (GROUP BY in the database), whatever the number of people.
-    """
-    in_scope = select(User.id).where(visible_users(actor), User.left_at.is_(None))
-    counts = db.session.execute(
-        select(
-            ModuleCompletion.module_id,
-            func.sum(case((ModuleCompletion.status == CompletionStatus.COMPLETED, 1), else_=0)),
-            func.sum(case((ModuleCompletion.status == CompletionStatus.IN_PROGRESS, 1), else_=0)),
-        )
-        .where(ModuleCompletion.user_id.in_(in_scope), ModuleCompletion.academic_year == year.start_year)
-        .group_by(ModuleCompletion.module_id)
-    ).all()
-    by_module = {module_id: (int(done or 0), int(going or 0)) for module_id, done, going in counts}
-
-    # Learners per audience: pupils by year group, adults by role.
-    by_year = dict(db.session.execute(
-        select(User.year_group, func.count(func.distinct(User.id)))
-        .join(UserRole, UserRole.user_id == User.id)
-        .where(User.id.in_(in_scope), UserRole.role == "pupil").group_by(User.year_group)).all())
-    # One query per adult audience (a handful), counting each person once even with two roles.
-    by_adult_audience = {
-        audience.id: db.session.scalar(
-            select(func.count(func.distinct(UserRole.user_id)))
-            .where(UserRole.user_id.in_(in_scope), UserRole.role.in_(sorted(audience.roles)))) or 0
-        for audience in catalogue.audiences.values() if audience.roles
-    }
-    rows = []
-    for module in catalogue.modules.values():
-        audience = catalogue.audiences[module.audience]
-        learners = (sum(by_year.get(y, 0) for y in audience.year_groups)
-                    + by_adult_audience.get(audience.id, 0))
-        done, going = by_module.get(module.id, (0, 0))
-        rows.append(ModuleProgressRow(module.id, done, going, learners))
-    return rows
 
 
 def current_consents(child_ids: Iterable[int]) -> dict[tuple[int, str], bool]:

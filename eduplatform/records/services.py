@@ -17,6 +17,9 @@ from eduplatform.records.completion import Progress, is_complete
 from eduplatform.records.grading import QuizResult
 from eduplatform.records.models import (
     AgreementSignature,
+    Attendance,
+    AttendanceKind,
+    Attendee,
     CompletionMethod,
     CompletionStatus,
     LessonRead,
@@ -25,7 +28,8 @@ from eduplatform.records.models import (
     QuizAttempt,
     SignatureMethod,
 )
-from eduplatform.records.queries import agreement_is_signed
+from eduplatform.records.queries import AgreementState, agreement_is_signed, agreement_statuses_for_many
+from eduplatform.schools.models import SchoolClass
 
 
 def _summary(user: User, module: Module, year: AcademicYear) -> ModuleCompletion:
@@ -80,6 +84,55 @@ def record_completion_for(user: User, module: Module, year: AcademicYear, record
         summary.recorded_by_id = recorded_by.id
         db.session.flush()
     return summary
+
+
+def record_attendance(kind: AttendanceKind, leader: User, school_id: int, present: list[User], year: AcademicYear,
+                      *, school_class: SchoolClass | None = None, module_id: str | None = None,
+                      agreement_id: str | None = None) -> Attendance:
+    """Record that a group met, who led it and who was there (nothing else follows from it here).
+
+    Callers: :func:`record_teacher_led_session`, :func:`record_class_signing` (and workshops later).
+    """
+    attendance = Attendance(school_id=school_id, kind=kind, class_id=school_class.id if school_class else None,
+                            led_by_id=leader.id, module_id=module_id, agreement_id=agreement_id,
+                            academic_year=year.start_year,
+                            attendees=[Attendee(user_id=person.id) for person in present])
+    db.session.add(attendance)
+    db.session.flush()
+    return attendance
+
+
+def record_teacher_led_session(teacher: User, school_class: SchoolClass, module: Module, present: list[User],
+                               year: AcademicYear) -> Attendance:
+    """The teacher taught ``module`` to the class: every pupil present completes it, teacher-led.
+
+    Callers: the classroom view, for a teacher of the class (or its school's coordinator); the
+    caller has checked that ``present`` are pupils of ``school_class``.
+    """
+    attendance = record_attendance(AttendanceKind.CLASS_SESSION, teacher, school_class.school_id, present, year,
+                                   school_class=school_class, module_id=module.id)
+    for pupil in present:
+        record_completion_for(pupil, module, year, recorded_by=teacher, method=CompletionMethod.TEACHER_LED)
+    return attendance
+
+
+def record_class_signing(teacher: User, school_class: SchoolClass, content: AgreementContent, present: list[User],
+                         year: AcademicYear, catalogue: Catalogue) -> tuple[Attendance, int]:
+    """The class agreed together: each present pupil signs, with the teacher as witness.
+
+    Pupils whose signature of this version still counts are not signed twice. Returns the
+    attendance and how many signatures were recorded. Callers: the classroom view, as above.
+    """
+    agreement = catalogue.agreements[content.agreement_id]
+    statuses = agreement_statuses_for_many(teacher, [p.id for p in present], [agreement], catalogue, year)
+    attendance = record_attendance(AttendanceKind.CLASS_SIGNING, teacher, school_class.school_id, present, year,
+                                   school_class=school_class, agreement_id=agreement.id)
+    signed = 0
+    for pupil in present:
+        if statuses[pupil.id][agreement.id].state is not AgreementState.SIGNED:
+            record_signature(pupil, content, SignatureMethod.WITNESSED, year, catalogue, witness=teacher)
+            signed += 1
+    return attendance, signed
 
 
 def record_lesson_read(user: User, module: Module, lesson: Lesson, year: AcademicYear,

@@ -1,0 +1,1 @@
+"""Oversight: dashboards, exports and the yearly audit, built from the records."""
