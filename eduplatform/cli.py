@@ -18,9 +18,11 @@ def _database_ready() -> bool:
 
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
+    from eduplatform.records.cli import register as register_records_commands
     from eduplatform.roster.cli import register as register_roster_commands
 
     register_roster_commands(app)
+    register_records_commands(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:

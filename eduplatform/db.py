@@ -12,6 +12,8 @@ locked" half-way through; read-only requests use a plain deferred ``BEGIN`` and 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +42,31 @@ class Base(DeclarativeBase):
     """Base class of every table."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+#: What erasing a person does to a table's rows about them (see ``docs/decisions.md``).
+ERASE_RULES = frozenset({
+    "delete",           # the rows about the person go with them
+    "keep_anonymised",  # the rows stay (the school must keep them); the person's name is removed
+    "person",           # the person's own account row
+})
+
+
+def personal_data(*, subject: tuple[str, ...] = (), mentions: tuple[str, ...] = (), erase: str,
+                  via: str | None = None) -> dict[str, Any]:
+    """Mark a table as holding personal data, for ``__table_args__`` (it lands in ``Table.info``).
+
+    * ``subject``: columns naming the person the row is about (their export includes the row);
+    * ``mentions``: columns naming someone else involved (who recorded it, the witness, the parent);
+    * ``erase``: what erasing the subject does (:data:`ERASE_RULES`);
+    * ``via``: for rows that belong to a person through another table (an answer through its attempt).
+
+    Per-person export and erasure walk these marks, and a test fails for any table with a
+    foreign key to a person that is not marked, or that leaves such a column out.
+    """
+    if erase not in ERASE_RULES:
+        raise ValueError(f"unknown erase rule {erase!r}")
+    return {"info": {"personal_data": {"subject": subject, "mentions": mentions, "erase": erase, "via": via}}}
 
 
 def import_models() -> None:
@@ -110,9 +137,38 @@ class Database:
     def session(self) -> Session:
         """The session of the current request or CLI job (created on first use)."""
         if "db_session" not in g:
-            wants_write = not has_request_context() or request.method not in _SAFE_METHODS
-            g.db_session = _state().new_session(write=wants_write)
+            g.db_session = _state().new_session(write=not is_read_only_request())
         return g.db_session
+
+
+    @contextmanager
+    def separate_transaction(self) -> Iterator[Session]:
+        """A short write transaction of its own, committed as soon as the block ends.
+
+        For writes that must not depend on the request's own transaction: above all, audit-log
+        entries written during a GET, whose request runs in a deferred read transaction (see
+        ``docs/decisions.md``). On SQLite it opens its own connection with ``BEGIN IMMEDIATE``,
+        waiting its turn behind other writers (WAL lets the request keep reading meanwhile). Never
+        call it while the request itself holds the write lock (a POST that has written): it would
+        wait for itself. The test suite's per-test connection is joined with a savepoint instead.
+        """
+        session = _state().new_session(write=True)
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+
+def is_read_only_request() -> bool:
+    """True inside a GET/HEAD/OPTIONS request (its session reads in a deferred transaction).
+
+    CLI jobs and other methods open their session for writing (``BEGIN IMMEDIATE`` on SQLite).
+    """
+    return has_request_context() and request.method in _SAFE_METHODS
 
 
 class _AppDatabase:

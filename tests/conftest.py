@@ -264,3 +264,50 @@ def real_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     application = create_app(settings)
     yield application
     application.extensions["eduplatform.db"].engine.dispose()
+
+
+_scratch_databases = iter(range(1, 10_000))
+
+
+def _scratch_postgres(base_url: str) -> tuple[str, Callable[[], None]]:
+    """A new, empty PostgreSQL database on the test server, and how to drop it afterwards."""
+    from sqlalchemy.engine import make_url
+
+    from eduplatform.config import normalise_database_url
+
+    server = make_url(normalise_database_url(base_url, Path(".")))
+    name = f"eduplatform_scratch_{os.getpid()}_{next(_scratch_databases)}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+
+    def drop() -> None:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return server.set(database=name).render_as_string(hide_password=False), drop
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def concurrent_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Flask]:
+    """An app whose requests commit for real, on SQLite and (when configured) on PostgreSQL.
+
+    For trying writes with parallel requests on both databases. The PostgreSQL one is a scratch
+    database on the test server, created and dropped here, so nothing leaks into other tests.
+    """
+    drop: Callable[[], None] = lambda: None  # noqa: E731
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path / 'concurrent.sqlite3'}"
+    else:
+        base = postgres_url()
+        if not base:
+            pytest.skip("PostgreSQL part: runs when EDUPLATFORM_TEST_DATABASE_URL is set (make test-postgres)")
+        url, drop = _scratch_postgres(base)
+    application = create_app(test_settings(tmp_path / "instance", url))
+    with application.app_context():
+        upgrade_database(db.engine)
+    yield application
+    application.extensions["eduplatform.db"].engine.dispose()
+    drop()

@@ -14,7 +14,7 @@ from eduplatform.records.models import (
     SignatureMethod,
 )
 from eduplatform.roles import Role
-from tests.conftest import Auth
+from tests.conftest import Auth, run_in_app
 from tests.test_learning import HALF_RIGHT, submit
 
 
@@ -118,3 +118,18 @@ def test_presentation_mode_shows_the_lesson_for_the_board(client, auth: Auth, ma
     last = client.get(f"/classes/{school_class.id}/present/ks2-passwords/ks2-passwords-strong").get_data(True)
     assert "Finish: record who was present" in last
     assert client.get(f"/classes/{school_class.id}/present/ks1-asking/ks1-asking-story").status_code == 404
+
+
+def test_a_teacher_never_sees_another_schools_class_even_if_listed_as_its_teacher(app, client, auth: Auth,
+                                                                                  make_school, make_user,
+                                                                                  make_class) -> None:
+    """visible_classes scopes staff to their own school, like visible_users does."""
+    from eduplatform.schools.models import ClassTeacher
+
+    home, away = make_school(), make_school()
+    teacher = make_user(Role.STAFF, school=home)
+    away_class = make_class(away, year_group=5)
+    run_in_app(app, lambda: db.session.add(ClassTeacher(class_id=away_class.id, user_id=teacher.id)))
+    auth.login(teacher)
+    assert client.get(f"/classes/{away_class.id}").status_code == 404
+    assert away_class.name not in client.get("/classes").get_data(as_text=True)

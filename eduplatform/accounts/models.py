@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eduplatform.db import Base, utcnow
+from eduplatform.db import Base, personal_data, utcnow
 from eduplatform.roles import Role
 from eduplatform.schools.models import School
 
@@ -28,6 +28,7 @@ class User(UserMixin, Base):
     __table_args__ = (
         UniqueConstraint("school_id", "external_id"),
         CheckConstraint("username = lower(username)", name="username_lowercase"),
+        personal_data(subject=("id",), erase="person"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -107,6 +108,7 @@ class UserRole(Base):
     """One role held by a user."""
 
     __tablename__ = "user_role"
+    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(ROLE_ENUM, primary_key=True)
@@ -118,7 +120,8 @@ class ParentLink(Base):
     """A parent or carer linked to a child, so they can see that child's records."""
 
     __tablename__ = "parent_link"
-    __table_args__ = (CheckConstraint("parent_id <> child_id", name="not_self"),)
+    __table_args__ = (CheckConstraint("parent_id <> child_id", name="not_self"),
+                      personal_data(subject=("parent_id", "child_id"), erase="delete"))
 
     parent_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     child_id: Mapped[int] = mapped_column(

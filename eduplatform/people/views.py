@@ -8,6 +8,8 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from eduplatform.access import Permission, get_visible_user_or_404, requires
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
 from eduplatform.db import db
 from eduplatform.people.queries import PAGE_SIZE, people_in_scope
@@ -42,7 +44,7 @@ def show_person(user_id: int) -> str:
     audience_ids = catalogue.audience_ids_of(person)
     modules = catalogue.modules_for(audience_ids)
     agreements = catalogue.agreements_for(audience_ids)
-    return render_template(
+    page = render_template(
         "people/show_person.html", person=person, year=year, modules=modules, agreements=agreements,
         module_statuses=queries.module_statuses(current_user, person.id, modules, year),
         agreement_statuses=queries.agreement_statuses(current_user, person.id, agreements, catalogue, year),
@@ -51,3 +53,7 @@ def show_person(user_id: int) -> str:
         consent_texts={consent.id: consent.text for agreement in catalogue.agreements.values()
                        for consent in catalogue.agreement_content(agreement.id, str(get_locale())).consents},
     )
+    if person.id != current_user.id:  # the page was built: account for who saw whose record
+        record_event(AuditAction.PERSON_RECORD_VIEWED, actor=current_user, school_id=person.school_id,
+                     subject_user_id=person.id, details={"year": year.start_year})
+    return page

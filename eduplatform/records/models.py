@@ -14,7 +14,7 @@ from typing import Any, Optional
 from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eduplatform.db import Base, utcnow
+from eduplatform.db import Base, personal_data, utcnow
 
 
 def _enum(enum_class: type[StrEnum], name: str) -> Enum:
@@ -55,7 +55,8 @@ class LessonRead(Base):
     """A learner finished reading a lesson in an academic year."""
 
     __tablename__ = "lesson_read"
-    __table_args__ = (UniqueConstraint("user_id", "lesson_id", "academic_year"),)
+    __table_args__ = (UniqueConstraint("user_id", "lesson_id", "academic_year"),
+                      personal_data(subject=("user_id",), erase="delete"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
@@ -78,6 +79,7 @@ class QuizAttempt(Base):
         UniqueConstraint("user_id", "submission_token"),
         CheckConstraint("score >= 0 AND score <= max_score", name="score_range"),
         Index("ix_quiz_attempt_user_module_year", "user_id", "module_id", "academic_year"),
+        personal_data(subject=("user_id",), erase="delete"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +112,8 @@ class QuizAnswer(Base):
     """The answer given to one question in one attempt."""
 
     __tablename__ = "quiz_answer"
-    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),)
+    __table_args__ = (UniqueConstraint("attempt_id", "question_id"),
+                      personal_data(erase="delete", via="attempt_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
@@ -137,6 +140,7 @@ class ModuleCompletion(Base):
             name="completed_has_method",
         ),
         Index("ix_module_completion_school_year", "school_id", "academic_year", "module_id"),
+        personal_data(subject=("user_id",), mentions=("recorded_by_id",), erase="delete"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -164,6 +168,7 @@ class AgreementSignature(Base):
         CheckConstraint("method <> 'typed_name' OR typed_name IS NOT NULL", name="typed_name_present"),
         CheckConstraint("method <> 'witnessed' OR witness_id IS NOT NULL", name="witness_present"),
         Index("ix_agreement_signature_user_agreement", "user_id", "agreement_id", "academic_year"),
+        personal_data(subject=("user_id",), mentions=("witness_id",), erase="delete"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -191,7 +196,8 @@ class ConsentDecision(Base):
     """
 
     __tablename__ = "consent_decision"
-    __table_args__ = (Index("ix_consent_decision_child_item", "child_id", "consent_id", "decided_at"),)
+    __table_args__ = (Index("ix_consent_decision_child_item", "child_id", "consent_id", "decided_at"),
+                      personal_data(subject=("child_id",), mentions=("parent_id",), erase="delete"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
@@ -232,6 +238,7 @@ class Attendance(Base):
         Index("ix_attendance_school_year", "school_id", "academic_year"),
         Index("ix_attendance_class_year", "class_id", "academic_year"),
         CheckConstraint("module_id IS NOT NULL OR agreement_id IS NOT NULL", name="about_something"),
+        personal_data(mentions=("led_by_id",), erase="keep_anonymised"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -254,6 +261,32 @@ class Attendee(Base):
     """A person who was present."""
 
     __tablename__ = "attendee"
+    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
 
     attendance_id: Mapped[int] = mapped_column(ForeignKey("attendance.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True, index=True)
+
+
+class ProgrammeSnapshot(Base):
+    """What a school's programme was in one academic year: the modules, agreements and audiences.
+
+    Taken when the year's first record is written, or when the coordinator starts the year, and
+    never changed afterwards, so reports for a past year use that year's programme (a module
+    removed from the catalogue since still counts in last year's figures). ``content`` is the JSON
+    built by :func:`eduplatform.records.programme.snapshot_of`.
+    """
+
+    __tablename__ = "programme_snapshot"
+    __table_args__ = (UniqueConstraint("school_id", "academic_year"),
+                      personal_data(mentions=("taken_by_id",), erase="keep_anonymised"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    academic_year: Mapped[int]
+    #: Modules (id, audience, term, strands, versions, title), agreements, audiences and strands.
+    content: Mapped[Any] = mapped_column(JSON)
+    #: Why it was taken: the year's first record, or the coordinator starting the year.
+    reason: Mapped[str] = mapped_column(String(20))
+    #: The coordinator who started the year (None when the first record triggered it).
+    taken_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    taken_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
+from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import AgreementContent, Catalogue, Lesson, Module, Quiz
 from eduplatform.db import db, utcnow
 from eduplatform.records.completion import Progress, is_complete
@@ -22,13 +23,20 @@ from eduplatform.records.models import (
     Attendee,
     CompletionMethod,
     CompletionStatus,
+    ConsentDecision,
     LessonRead,
     ModuleCompletion,
     QuizAnswer,
     QuizAttempt,
     SignatureMethod,
 )
-from eduplatform.records.queries import AgreementState, agreement_is_signed, agreement_statuses_for_many
+from eduplatform.records.programme import ensure_programme_snapshot
+from eduplatform.records.queries import (
+    AgreementState,
+    agreement_is_signed,
+    agreement_statuses_for_many,
+    current_consents,
+)
 from eduplatform.schools.models import SchoolClass
 
 
@@ -38,11 +46,18 @@ def _summary(user: User, module: Module, year: AcademicYear) -> ModuleCompletion
         ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id,
         ModuleCompletion.academic_year == year.start_year))
     if row is None:
+        _keep_programme(user.school_id, year)
         row = ModuleCompletion(school_id=user.school_id, user_id=user.id, module_id=module.id,
                                academic_year=year.start_year, status=CompletionStatus.IN_PROGRESS, attempt_count=0)
         db.session.add(row)
         db.session.flush()
     return row
+
+
+def _keep_programme(school_id: int | None, year: AcademicYear) -> None:
+    """Before a record of ``year``: store the school's programme for that year if not stored yet."""
+    if school_id is not None:
+        ensure_programme_snapshot(school_id, year, current_catalogue())
 
 
 def current_progress(user: User, module: Module, year: AcademicYear, catalogue: Catalogue) -> Progress:
@@ -93,6 +108,7 @@ def record_attendance(kind: AttendanceKind, leader: User, school_id: int, presen
 
     Callers: :func:`record_teacher_led_session`, :func:`record_class_signing` (and workshops later).
     """
+    _keep_programme(school_id, year)
     attendance = Attendance(school_id=school_id, kind=kind, class_id=school_class.id if school_class else None,
                             led_by_id=leader.id, module_id=module_id, agreement_id=agreement_id,
                             academic_year=year.start_year,
@@ -198,6 +214,7 @@ def record_signature(user: User, content: AgreementContent, method: SignatureMet
 
     Callers: the agreement view (the signer), and teachers witnessing a class signing together.
     """
+    _keep_programme(user.school_id, year)
     signature = AgreementSignature(
         school_id=user.school_id, user_id=user.id, agreement_id=content.agreement_id,
         agreement_version=content.version, locale=content.locale, academic_year=year.start_year,
@@ -218,9 +235,6 @@ def record_consent_choices(parent: User, content: AgreementContent, choices: dic
     Callers: the agreement views, for a parent's own linked children (checked by the caller
     through :func:`eduplatform.access.visible_users`). Returns how many choices changed.
     """
-    from eduplatform.records.models import ConsentDecision
-    from eduplatform.records.queries import current_consents
-
     current = current_consents({child_id for child_id, _ in choices})
     changed = 0
     for (child_id, consent_id), given in sorted(choices.items()):

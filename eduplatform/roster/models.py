@@ -7,13 +7,14 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eduplatform.db import Base, utcnow
+from eduplatform.db import Base, personal_data, utcnow
 
 
 class RosterImport(Base):
     """One applied roster import (dry runs and refused files are not recorded)."""
 
     __tablename__ = "roster_import"
+    __table_args__ = (personal_data(mentions=("imported_by_id",), erase="keep_anonymised"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)

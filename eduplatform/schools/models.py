@@ -8,7 +8,7 @@ from typing import Optional
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from eduplatform.db import Base, utcnow
+from eduplatform.db import Base, personal_data, utcnow
 
 #: Year groups as numbers: Nursery is -1, Reception is 0, then Year 1 to Year 13.
 NURSERY, RECEPTION, LAST_YEAR_GROUP = -1, 0, 13
@@ -78,6 +78,7 @@ class ClassMember(Base):
     """A pupil in a class."""
 
     __tablename__ = "class_member"
+    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
 
     class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(
@@ -89,6 +90,7 @@ class ClassTeacher(Base):
     """A member of staff who teaches a class (and so may see its pupils' records)."""
 
     __tablename__ = "class_teacher"
+    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
 
     class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index
 from sqlalchemy.orm import Mapped, mapped_column
 
-from eduplatform.db import Base, utcnow
+from eduplatform.db import Base, personal_data, utcnow
 
 
 class PictureSignInAttempt(Base):
@@ -15,7 +15,9 @@ class PictureSignInAttempt(Base):
 
     __tablename__ = "picture_sign_in_attempt"
     __table_args__ = (Index("ix_picture_sign_in_attempt_class_at", "class_id", "attempted_at"),
-                      Index("ix_picture_sign_in_attempt_user_at", "user_id", "attempted_at"))
+                      Index("ix_picture_sign_in_attempt_user_at", "user_id", "attempted_at"),
+        personal_data(subject=("user_id",), erase="delete"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))

@@ -1,0 +1,1 @@
+"""The audit log: who looked at, exported or changed what, and when."""

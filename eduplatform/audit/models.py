@@ -1,0 +1,53 @@
+"""The append-only audit log.
+
+Entries are only ever added: nothing updates or deletes one (retention, a later feature, removes
+entries older than the school's period as a whole).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Optional
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from eduplatform.db import Base, personal_data, utcnow
+
+
+class AuditAction(StrEnum):
+    """What happened. Stored as text, so later features add actions without a migration."""
+
+    #: Someone other than the person opened a person's record.
+    PERSON_RECORD_VIEWED = "person_record_viewed"
+    #: A CSV export was downloaded (web) or written (command line).
+    EXPORT_DOWNLOADED = "export_downloaded"
+    #: The yearly audit was downloaded as a file (PDF, JSON, CSV, HTML).
+    AUDIT_DOWNLOADED = "audit_downloaded"
+    #: The yearly audit was signed off and frozen.
+    AUDIT_SIGNED = "audit_signed"
+
+
+class AuditEvent(Base):
+    """One thing someone did that the school must be able to account for."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_school_at", "school_id", "at"),
+        personal_data(subject=("subject_user_id",), mentions=("actor_id",), erase="keep_anonymised"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The school the event belongs to (whose coordinator sees it); None for platform-wide events.
+    school_id: Mapped[Optional[int]] = mapped_column(ForeignKey("school.id"))
+    #: Who did it; None for the command line and for sign-in attempts by unknown names.
+    actor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(40))
+    #: The person the event is about, when it is about one person.
+    subject_user_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    #: What exactly: the export kind and filters, the number of rows, the year, the format.
+    details: Mapped[Any] = mapped_column(JSON, default=dict)
+    #: The client's address for web requests; "cli" for the command line.
+    address: Mapped[Optional[str]] = mapped_column(String(64))
