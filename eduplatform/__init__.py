@@ -18,7 +18,7 @@ from eduplatform.catalogue import load_catalogue
 from eduplatform.db import db, import_models
 from eduplatform.errors import register_error_handlers
 from eduplatform.extensions import babel, csrf, login_manager
-from eduplatform.i18n import select_locale
+from eduplatform.i18n import select_locale, select_time_zone
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -60,7 +60,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     import_models()  # every table known to SQLAlchemy, before any query
     db.init_app(app)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)
     _init_login(app)
     _register_blueprints(app)
     register_error_handlers(app)
@@ -102,12 +102,13 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.health.views import bp as health_bp
     from eduplatform.learning.views import bp as learning_bp
     from eduplatform.people.views import bp as people_bp
+    from eduplatform.reports.audit_views import bp as audits_bp
     from eduplatform.reports.views import bp as reports_bp
     from eduplatform.roster.views import bp as roster_bp
     from eduplatform.signin.views import bp as signin_bp
 
     for blueprint in (accounts_bp, learning_bp, agreements_bp, people_bp, health_bp, classroom_bp, roster_bp,
-                      signin_bp, reports_bp):
+                      signin_bp, reports_bp, audits_bp):
         app.register_blueprint(blueprint)
 
 
@@ -128,7 +129,7 @@ def _security_headers(response: Any) -> Any:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import get_locale
+    from flask_babel import format_date, format_datetime, get_locale
     from flask_login import current_user
 
     from eduplatform.access import Permission, can
@@ -145,4 +146,6 @@ def _register_template_helpers(app: Flask) -> None:
             "locale": str(get_locale()),  # chosen once per request by Flask-Babel
             "empty_form": EmptyForm,
             "year_group_label": year_group_label,
+            "format_date": format_date,
+            "format_datetime": format_datetime,
         }

@@ -61,6 +61,14 @@ class Permission(StrEnum):
     TEACH_CLASSES = "teach_classes"
     #: Import the school's roster (people and classes) from a CSV file.
     IMPORT_ROSTER = "import_roster"
+    #: Download the records behind the figures (CSV exports) and the audit as files.
+    EXPORT_RECORDS = "export_records"
+    #: Rate the self-review, draft the action plan and sign off the school's yearly audit.
+    EDIT_AUDIT = "edit_audit"
+    #: Read the yearly audit (governors: their school's signed audits only).
+    READ_AUDIT = "read_audit"
+    #: See the school's access log: who exported, downloaded or viewed records.
+    VIEW_ACCESS_LOG = "view_access_log"
 
 
 _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
@@ -68,13 +76,17 @@ _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUPIL: frozenset(_LEARNERS),
     Role.STAFF: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.TEACH_CLASSES}),
-    Role.GOVERNOR: frozenset(_LEARNERS),
+    Role.GOVERNOR: frozenset(_LEARNERS | {Permission.READ_AUDIT}),
     Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE}),
     Role.VISITOR: frozenset(_LEARNERS),
     Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
-                                             Permission.TEACH_CLASSES, Permission.IMPORT_ROSTER}),
-    Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
-    Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS}),
+                                             Permission.TEACH_CLASSES, Permission.IMPORT_ROSTER,
+                                             Permission.EXPORT_RECORDS, Permission.EDIT_AUDIT, Permission.READ_AUDIT,
+                                             Permission.VIEW_ACCESS_LOG}),
+    Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
+                                Permission.EXPORT_RECORDS, Permission.READ_AUDIT}),
+    Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
+                           Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_ACCESS_LOG}),
 }
 
 
@@ -181,6 +193,48 @@ def visible_classes(actor: Any, year: AcademicYear | None = None, *, trust_wide:
         rules.append(and_(SchoolClass.school_id == actor.school_id,
                           SchoolClass.id.in_(select(ClassTeacher.class_id).where(ClassTeacher.user_id == actor.id))))
     return and_(in_year, or_(*rules)) if rules else false()
+
+
+def visible_schools(actor: Any) -> ColumnElement[bool]:
+    """A filter on :class:`School` rows: the schools whose records the actor oversees.
+
+    Coordinators and governors their own school; trust leads their trust's schools; administrators
+    every school; anyone else none.
+    """
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return false()
+    roles = actor.roles
+    if Role.ADMIN in roles:
+        return true()
+    rules: list[ColumnElement[bool]] = []
+    if Role.TRUST_LEAD in roles and actor.trust_id is not None:
+        rules.append(School.trust_id == actor.trust_id)
+    if roles & {Role.COORDINATOR, Role.GOVERNOR} and actor.school_id is not None:
+        rules.append(School.id == actor.school_id)
+    return or_(*rules) if rules else false()
+
+
+def overseen_schools(actor: Any) -> list[School]:
+    """The schools whose records the actor oversees (:func:`visible_schools`), by name."""
+    return list(db.session.scalars(select(School).where(visible_schools(actor)).order_by(School.name)))
+
+
+def overseen_school_or_404(actor: Any, school_id: int) -> School:
+    """A school the actor oversees; any other is "not found"."""
+    school = db.session.scalar(select(School).where(School.id == school_id, visible_schools(actor)))
+    if school is None:
+        abort(404)
+    return school
+
+
+def may_edit_audit_of(actor: Any, school: School) -> bool:
+    """Only the school's own coordinator rates, drafts and signs off its audit."""
+    return can(actor, Permission.EDIT_AUDIT) and actor.school_id == school.id
+
+
+def may_read_unsigned_audit(actor: Any) -> bool:
+    """Governors read signed audits only; the audit's editors and overseers read drafts too."""
+    return can(actor, Permission.EDIT_AUDIT) or can(actor, Permission.EXPORT_RECORDS)
 
 
 def get_visible_class_or_404(actor: Any, class_id: int, *, any_year: bool = False) -> SchoolClass:

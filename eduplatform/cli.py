@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
+from flask_babel import force_locale
 
 from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.report import programme_problems, reading_levels, strand_coverage
@@ -19,10 +20,12 @@ def _database_ready() -> bool:
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
     from eduplatform.records.cli import register as register_records_commands
+    from eduplatform.reports.cli import register as register_reports_commands
     from eduplatform.roster.cli import register as register_roster_commands
 
     register_roster_commands(app)
     register_records_commands(app)
+    register_reports_commands(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:
@@ -61,7 +64,8 @@ def register_commands(app: Flask) -> None:
                 f"The database already has {existing} people. The demo is only added to an empty database.")
         if password is not None and len(password) < 8:
             raise click.ClickException("Use a demo password of at least 8 characters.")
-        accounts = seed_demo(password=password, seed=seed)
+        with force_locale(current_app.config["DEFAULT_LOCALE"]):
+            accounts = seed_demo(password=password, seed=seed)
         db.session.commit()
         click.echo(f"Demo school created with {accounts.people} people. Sign in at http://127.0.0.1:5000/login")
         click.echo(f"{'username':24} password")

@@ -141,6 +141,15 @@ class Database:
         return g.db_session
 
 
+    def read_only(self) -> None:
+        """Declare that this CLI job only reads: its session never takes SQLite's write lock.
+
+        Call before the first query. A long export then never holds up the site's writers.
+        """
+        if "db_session" in g:
+            raise RuntimeError("read_only() must be called before the job's first query")
+        g.db_read_only = True
+
     @contextmanager
     def separate_transaction(self) -> Iterator[Session]:
         """A short write transaction of its own, committed as soon as the block ends.
@@ -164,11 +173,12 @@ class Database:
 
 
 def is_read_only_request() -> bool:
-    """True inside a GET/HEAD/OPTIONS request (its session reads in a deferred transaction).
+    """True inside a GET/HEAD/OPTIONS request, or a job that said it only reads (:meth:`Database.read_only`).
 
-    CLI jobs and other methods open their session for writing (``BEGIN IMMEDIATE`` on SQLite).
+    Its session reads in a deferred transaction; CLI jobs and other methods open their session for
+    writing (``BEGIN IMMEDIATE`` on SQLite).
     """
-    return has_request_context() and request.method in _SAFE_METHODS
+    return bool(g.get("db_read_only")) or (has_request_context() and request.method in _SAFE_METHODS)
 
 
 class _AppDatabase:

@@ -16,12 +16,12 @@ from eduplatform.catalogue import current_catalogue
 from eduplatform.records.grading import grade
 from eduplatform.records.services import record_quiz_attempt
 from eduplatform.roles import Role
-from tests.access import classroom, roster, signin
+from tests.access import classroom, reports, roster, signin
 from tests.access.common import ROLES, Case, everyone
 from tests.conftest import Auth, run_in_app
 
 #: Feature modules that add their own routes and objects to the matrix.
-FEATURES = (roster, signin, classroom)
+FEATURES = (roster, signin, classroom, reports)
 
 #: Endpoints anyone may use without signing in. Keep this list short.
 PUBLIC_ENDPOINTS = {"accounts.login", "health.healthz", "static",
@@ -64,8 +64,6 @@ CORE_MATRIX: dict[str, list[Case]] = {
         Case("GET", "/people/{other_school_pupil}",
              {**PEOPLE_VIEWERS, "staff": 404, "parent": 404, "coordinator": 404, "trust_lead": 404}),
     ],
-    "reports.school_progress": [Case("GET", "/progress", everyone(
-        403, anonymous=302, coordinator=200, trust_lead=200, admin=200, other_coordinator=200))],
     "health.healthz": [Case("GET", "/healthz", everyone(200))],
 }
 

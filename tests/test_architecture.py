@@ -16,9 +16,10 @@ import eduplatform
 PACKAGE = Path(eduplatform.__file__).parent
 CORE = {"config", "db", "access", "roles", "academic_year", "i18n", "forms", "rendering", "errors", "extensions"}
 LOWER = CORE | {"catalogue", "accounts", "schools", "records"}
-FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health", "demo"}
+FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health"}
 OVERSIGHT = {"reports", "audit", "privacy"}
-WIRING = {"__init__", "cli"}
+#: The app's wiring and the demo builder (which writes a whole school, audit included) may import anything.
+WIRING = {"__init__", "cli", "demo"}
 #: Modules of the audit package that depend only on the database: anyone may record an event.
 ANYONE_MAY_IMPORT = {"eduplatform.audit.models", "eduplatform.audit.services"}
 

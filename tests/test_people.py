@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from eduplatform.roles import Role
 from tests.conftest import Auth
 
@@ -59,7 +61,7 @@ def test_the_people_list_searches_and_filters_by_role(client, auth: Auth, make_s
     assert client.get("/people?role=not-a-role&page=-3").status_code == 200
 
 
-def test_progress_counts_only_the_viewers_school(app, client, auth: Auth, make_school, make_user) -> None:
+def test_records_count_only_the_viewers_school(app, client, auth: Auth, make_school, make_user) -> None:
     from tests.test_learning import ALL_RIGHT, read_all_lessons, submit
 
     school, other = make_school(), make_school()
@@ -72,7 +74,9 @@ def test_progress_counts_only_the_viewers_school(app, client, auth: Auth, make_s
         submit(client, ALL_RIGHT)
         auth.logout()
     auth.login(make_user(Role.COORDINATOR, school=school))
-    page = client.get("/progress").get_data(as_text=True)
-    row = page.split("Passwords</td>")[1].split("</tr>")[0]
-    cells = [cell.split("</td>")[0] for cell in row.split("<td>")[1:]]
-    assert cells[1:] == ["1", "0", "2"], cells  # completed, in progress, learners (two KS2 pupils here)
+    assert client.get("/progress").headers["Location"].endswith("/records")
+    page = client.get("/records?audience=ks2").get_data(as_text=True)
+    rows = {row.split("</a>")[0].split(">")[-1]: row for row in page.split("<tr>")[1:] if "year_group=" in row}
+    cells = [re.sub(r"<[^>]+>", "", cell.split("</td>")[0]) for cell in rows["Year 5"].split("<td>")[1:4]]
+    assert cells == ["1", "1", "1"], cells  # one person, one module each, completed
+    assert "Year 6" in rows and len(rows) == 2  # the other school's Year 5 pupil is not counted

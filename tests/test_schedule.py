@@ -75,7 +75,7 @@ def test_the_dashboard_groups_modules_by_term_with_the_years_dates(real_app) -> 
         upgrade_database(db.engine)
         from eduplatform.demo.seed import seed_demo
 
-        seed_demo(password="demo-password")
+        seed_demo(password="demo-password", with_history=False)
         db.session.commit()
     client = real_app.test_client()
     Auth(client).login("pupil.ks2", "demo-password")

@@ -247,7 +247,9 @@ def test_passwords_and_pictures_appear_only_on_the_cards_page(app, client, auth:
              "/people", f"/people/{older.id}", f"/people/{ks1.ava.id}"]
     for person in (staff, coordinator):
         auth.login(person)
-        for url in [*pages, "/progress"] if person is coordinator else pages:
+        oversight = ["/records", "/records/export/completions.csv", "/records/export/attempts.csv", "/audit",
+                     "/audit/download.json"]
+        for url in [*pages, *oversight] if person is coordinator else pages:
             response = client.get(url)
             assert response.status_code == 200, url
             page = response.get_data(as_text=True)

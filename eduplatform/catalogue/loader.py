@@ -17,6 +17,7 @@ from eduplatform.catalogue.content import (
 from eduplatform.catalogue.curriculum import Curriculum, read_curriculum
 from eduplatform.catalogue.files import ContentError, Problems
 from eduplatform.catalogue.model import AgreementContent, Catalogue, HelpContact, ModuleContent
+from eduplatform.catalogue.self_review import read_audit_settings, read_self_review
 
 
 def _check_fallback_complete(curriculum: Curriculum, folder: Path, locale: str, problems: Problems) -> None:
@@ -106,6 +107,11 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
                 if agreement is not None:
                     agreement_contents[(locale, agreement_id)] = agreement
 
+    self_review = read_self_review(curriculum_root, {locale: locale_folders[locale] for locale in locales},
+                                   fallback_locale, problems)
+    audit_settings = read_audit_settings(curriculum_root, {
+        "module": set(curriculum.modules), "agreement": set(curriculum.agreements),
+        "audience": set(curriculum.audiences)}, problems)
     if problems.found:
         raise ContentError(problems.found)
     _fill_untranslated_parts(module_contents, fallback_locale)
@@ -120,4 +126,6 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
         help_contacts=MappingProxyType(help_contacts),
         schedule=curriculum.schedule,
         locales=locales,
+        self_review=self_review,
+        audit_settings=audit_settings,
     )

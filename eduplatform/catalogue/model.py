@@ -9,10 +9,12 @@ records store so we always know which text someone read, answered or signed.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 from markupsafe import Markup
+
+from eduplatform.catalogue.self_review import EMPTY_SELF_REVIEW, SelfReview
 
 
 class Learners(StrEnum):
@@ -252,6 +254,10 @@ class Catalogue:
     help_contacts: Mapping[str, tuple[HelpContact, ...]]
     #: Locales with content; the first is the fallback for the others.
     locales: tuple[str, ...]
+    #: The yearly self-review framework (``curriculum/self_review.yaml`` and its words).
+    self_review: SelfReview = EMPTY_SELF_REVIEW
+    #: What the yearly audit reports on (``curriculum/audit.yaml``): setting -> module/agreement/audience id.
+    audit_settings: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def fallback_locale(self) -> str:

@@ -10,10 +10,11 @@ import random
 import secrets
 from dataclasses import dataclass, field
 
+from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
 from eduplatform.accounts.services import create_user, hash_password, link_parent
 from eduplatform.roles import Role
-from eduplatform.schools.models import SchoolClass
+from eduplatform.schools.models import School, SchoolClass
 from eduplatform.schools.services import assign_teacher, create_class, create_school, create_trust, enrol_pupil
 from eduplatform.schools.years import current_year
 from eduplatform.signin.pictures import AVATARS, SECRET_LENGTH, SECRET_PICTURES, set_picture_secret, uses_pictures
@@ -47,8 +48,11 @@ def _password(fixed: str | None) -> str:
     return fixed or secrets.token_urlsafe(9)
 
 
-def seed_demo(*, password: str | None = None, seed: int = 2026) -> DemoAccounts:
-    """Create the demo trust, school, classes and people. Callers: ``flask seed-demo`` and tests."""
+def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bool = True) -> DemoAccounts:
+    """Create the demo trust, school, classes and people, with last year's and this year's records.
+
+    Callers: ``flask seed-demo`` and tests (``with_history=False`` for just the people).
+    """
     rng = random.Random(seed)  # noqa: S311 (names for demo people, not security)
     year = current_year()
     accounts = DemoAccounts(shared_password=_password(password))
@@ -135,4 +139,22 @@ def seed_demo(*, password: str | None = None, seed: int = 2026) -> DemoAccounts:
     for _ in range(4):
         population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.PUPIL}, school_id=other.id,
                    year_group=rng.randint(0, 6))
+    if with_history:
+        _add_history(school, coordinator, classes, year, rng)
     return accounts
+
+
+def _add_history(school: School, coordinator: User, classes: dict[int, SchoolClass], year: AcademicYear,
+                 rng: random.Random) -> None:
+    """Last year's records and signed audit, and this year's autumn term under way (see demo/history.py)."""
+    from eduplatform.catalogue import current_catalogue
+    from eduplatform.demo.history import DemoHistory, sign_last_years_audit
+
+    catalogue = current_catalogue()
+    history = DemoHistory(school, catalogue, rng, year)
+    history.backdate_people()
+    last_years = history.last_years_classes(classes)
+    history.year_of_records(year.shifted(-1), last_years, finished=True)
+    history.date_last_years_records()
+    sign_last_years_audit(school, coordinator, catalogue, rng, year.shifted(-1))
+    history.year_of_records(year, classes, finished=False)

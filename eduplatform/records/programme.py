@@ -9,7 +9,9 @@ for a year without one (nothing recorded yet), today's catalogue, saying so.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
@@ -46,9 +48,14 @@ class ProgrammeModule:
 class ProgrammeAgreement:
     id: str
     audiences: frozenset[str]
+    #: The version (hash) of the text in the fallback locale.
     version: str
     renewal_months: int
     title: str
+    #: ``{locale: version}``: a signature counts when it signed one of these texts.
+    versions: Mapping[str, str]
+    #: Consent items parents decide separately (ids, in order).
+    consents: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -102,6 +109,8 @@ def snapshot_of(catalogue: Catalogue) -> dict[str, Any]:
     agreements = [{
         "id": agreement.id, "audiences": sorted(agreement.audiences),
         "version": catalogue.agreement_content(agreement.id, locale).version,
+        "versions": {other: catalogue.agreement_content(agreement.id, other).version for other in catalogue.locales},
+        "consents": [item.id for item in catalogue.agreement_content(agreement.id, locale).consents],
         "renewal_months": agreement.renewal_months, "title": catalogue.agreement_content(agreement.id, locale).title,
     } for agreement in catalogue.agreements.values()]
     audiences = [{
@@ -122,7 +131,9 @@ def _programme_from(data: dict[str, Any], year: AcademicYear, stored: bool) -> P
         ) for m in data["modules"]),
         agreements=tuple(ProgrammeAgreement(
             id=a["id"], audiences=frozenset(a["audiences"]), version=a["version"],
-            renewal_months=a["renewal_months"], title=a["title"]) for a in data["agreements"]),
+            renewal_months=a["renewal_months"], title=a["title"],
+            versions=MappingProxyType(dict(a.get("versions") or {"": a["version"]})),
+            consents=tuple(a.get("consents", ()))) for a in data["agreements"]),
         audiences=tuple(ProgrammeAudience(
             id=a["id"], learners=a["learners"], year_groups=frozenset(a["year_groups"]), roles=frozenset(a["roles"]),
             label=a["label"]) for a in data["audiences"]),
@@ -164,6 +175,21 @@ def programme_for(school_id: int | None, year: AcademicYear, catalogue: Catalogu
     if snapshot is not None:
         return _programme_from(snapshot.content, year, stored=True)
     return _programme_from(snapshot_of(catalogue), year, stored=False)
+
+
+def programmes_for(school_ids: list[int], year: AcademicYear, catalogue: Catalogue) -> dict[int, Programme]:
+    """:func:`programme_for` of several schools at once (one query however many schools)."""
+    stored = {row.school_id: row for row in db.session.scalars(select(ProgrammeSnapshot).where(
+        ProgrammeSnapshot.school_id.in_(school_ids), ProgrammeSnapshot.academic_year == year.start_year))}
+    today = None
+    found: dict[int, Programme] = {}
+    for school_id in school_ids:
+        if school_id in stored:
+            found[school_id] = _programme_from(stored[school_id].content, year, stored=True)
+        else:
+            today = today or _programme_from(snapshot_of(catalogue), year, stored=False)
+            found[school_id] = today
+    return found
 
 
 def is_pupil_audience(audience: ProgrammeAudience) -> bool:

@@ -1,0 +1,162 @@
+"""Drafting the self-review's evidence from the audit's figures: one function per drafter.
+
+Each aspect in ``curriculum/self_review.yaml`` may name a drafter; its function turns the year's
+figures into a sentence the coordinator keeps or edits, for example "46 of 48 staff (96%)
+completed the annual refresher; 2 overdue." Pure functions of an :class:`Audit` (no queries).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from eduplatform.i18n import _
+from eduplatform.reports.audit import Audit, Figure
+
+
+def _share(figure: Figure | None) -> dict[str, object] | None:
+    if figure is None or figure.count is None or not figure.total:
+        return None
+    return {"count": figure.count, "total": figure.total, "percent": f"{figure.value:g}"}
+
+
+def _last_year(figure: Figure | None) -> str:
+    if figure is None or figure.previous is None:
+        return ""
+    return " " + _("Last year: %(percent)s%%.", percent=f"{figure.previous:g}")
+
+
+def _none() -> str:
+    return _("The platform holds no records for this yet.")
+
+
+def _sum(figures: list[Figure]) -> tuple[int, int]:
+    return sum(f.count or 0 for f in figures), sum(f.total or 0 for f in figures)
+
+
+def pupil_programme(audit: Audit) -> str:
+    headline = audit.figure("summary", "pupil_modules_completed")
+    share = _share(headline)
+    if share is None:
+        return _none()
+    teacher_led = sum(f.count or 0 for a in audit.pupil_audiences
+                      if (f := audit.figure("programme", "method_teacher_led", a)) is not None)
+    self_study = sum(f.count or 0 for a in audit.pupil_audiences
+                     if (f := audit.figure("programme", "method_self", a)) is not None)
+    return _("Pupils completed %(count)s of %(total)s module places this year (%(percent)s%%): %(led)s teacher-led "
+             "and %(own)s by self-study.", led=teacher_led, own=self_study, **share) + _last_year(headline)
+
+
+def pupil_outcomes(audit: Audit) -> str:
+    score = audit.figure("summary", "pupil_mean_score")
+    if score is None or not score.total:
+        return _none()
+    weakest = sorted({audit.label("strands", s) for strands in audit.weakest_strands.values() for s in strands[:1]})
+    sentence = _("Pupils answered %(answers)s quiz questions with a mean score of %(score)s%%.",
+                 answers=score.total, score=f"{score.value:g}")
+    if weakest:
+        sentence += " " + _("Weakest strand per key stage: %(strands)s.", strands=", ".join(weakest))
+    return sentence + _last_year(score)
+
+
+def pupil_agreements(audit: Audit) -> str:
+    headline = audit.figure("summary", "pupil_agreements_signed")
+    share = _share(headline)
+    if share is None:
+        return _none()
+    return (_("%(count)s of %(total)s pupils (%(percent)s%%) signed this year's acceptable use agreement; "
+              "%(classes)s classes agreed together with a teacher as witness.", classes=len(audit.class_signings),
+              **share) + _last_year(headline))
+
+
+def _agreement_signed(audit: Audit, setting: str) -> Figure | None:
+    audience = audit.settings.get(setting)
+    return next((f for f in audit.figures_of("staff", "agreement_signed") if f.audience == audience), None)
+
+
+def staff_agreements(audit: Audit) -> str:
+    figure = _agreement_signed(audit, "staff_audience")
+    share = _share(figure)
+    if share is None:
+        return _none()
+    return _("%(count)s of %(total)s staff (%(percent)s%%) signed this year's staff acceptable use agreement.",
+             **share) + _last_year(figure)
+
+
+def staff_induction(audit: Audit) -> str:
+    figure = audit.figure("summary", "new_staff_inducted")
+    share = _share(figure)
+    if share is None:
+        return _("No new starters this year.")
+    return _("%(count)s of %(total)s new starters (%(percent)s%%) completed online-safety induction.",
+             **share) + _last_year(figure)
+
+
+def _with_overdue(measure: str, audit: Audit, sentence: Callable[..., str]) -> str:
+    figure = next(iter(audit.figures_of("staff", measure)), None)
+    overdue = next(iter(audit.figures_of("staff", f"{measure}_overdue")), None)
+    share = _share(figure)
+    if share is None:
+        return _none()
+    return sentence(overdue=overdue.count if overdue and overdue.count else 0, **share) + _last_year(figure)
+
+
+def staff_refresher(audit: Audit) -> str:
+    return _with_overdue("refresher", audit, lambda **values: _(
+        "%(count)s of %(total)s staff (%(percent)s%%) completed the annual refresher; %(overdue)s overdue.",
+        **values))
+
+
+def dsl_training(audit: Audit) -> str:
+    return _with_overdue("dsl_in_date", audit, lambda **values: _(
+        "%(count)s of %(total)s DSL and deputies (%(percent)s%%) have their DSL training in date; "
+        "%(overdue)s overdue.", **values))
+
+
+def governor_training(audit: Audit) -> str:
+    return _with_overdue("governors_trained", audit, lambda **values: _(
+        "%(count)s of %(total)s governors (%(percent)s%%) completed online-safety training; %(overdue)s overdue.",
+        **values))
+
+
+def parent_engagement(audit: Audit) -> str:
+    workshops = audit.figure("summary", "parent_workshops_completed")
+    returns = audit.figure("summary", "home_school_agreements_returned")
+    share = _share(workshops)
+    if share is None:
+        return _none()
+    sentence = _("Parents completed %(count)s of %(total)s workshop places (%(percent)s%%).", **share)
+    if (returned := _share(returns)) is not None:
+        sentence += " " + _("%(count)s of %(total)s parents (%(percent)s%%) returned the home-school agreement.",
+                            **returned)
+    return sentence + _last_year(workshops)
+
+
+def consent_returns(audit: Audit) -> str:
+    figure = audit.figure("summary", "consents_returned")
+    share = _share(figure)
+    if share is None:
+        return _none()
+    return _("Photo and video consent was returned for %(count)s of %(total)s children (%(percent)s%%).",
+             **share) + _last_year(figure)
+
+
+def visitor_agreements(audit: Audit) -> str:
+    figure = _agreement_signed(audit, "visitor_audience")
+    share = _share(figure)
+    if share is None:
+        return _none()
+    return _("%(count)s of %(total)s visitors (%(percent)s%%) signed the visitor agreement.", **share) + _last_year(
+        figure)
+
+
+DRAFTERS: dict[str, Callable[[Audit], str]] = {
+    "pupil_programme": pupil_programme, "pupil_outcomes": pupil_outcomes, "pupil_agreements": pupil_agreements,
+    "staff_agreements": staff_agreements, "staff_induction": staff_induction, "staff_refresher": staff_refresher,
+    "dsl_training": dsl_training, "governor_training": governor_training, "parent_engagement": parent_engagement,
+    "consent_returns": consent_returns, "visitor_agreements": visitor_agreements,
+}
+
+
+def draft(drafter: str | None, audit: Audit) -> str:
+    """The evidence sentence for an aspect (empty when the aspect names no drafter)."""
+    return DRAFTERS[drafter](audit) if drafter else ""

@@ -1,0 +1,54 @@
+"""PDF documents from the same Jinja templates as the screen, rendered by WeasyPrint with print CSS.
+
+WeasyPrint needs the Pango library from the operating system. When it is missing, :func:`render_pdf`
+raises :class:`PdfUnavailableError` with a message saying so, and everything else keeps working.
+Only files under ``static/`` can be loaded while rendering: nothing is fetched from elsewhere.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+STYLESHEET = "css/print.css"
+
+
+class PdfUnavailableError(RuntimeError):
+    """PDF rendering cannot work on this machine (WeasyPrint or its system libraries are missing)."""
+
+
+def _weasyprint() -> Any:
+    try:
+        import weasyprint
+    except (ImportError, OSError) as error:
+        raise PdfUnavailableError(
+            "PDF files cannot be made on this server: WeasyPrint or its system library Pango is missing "
+            f"({error.__class__.__name__}). Install Pango (Debian: apt-get install libpango-1.0-0 "
+            "libpangoft2-1.0-0 fonts-dejavu-core); everything else works without it.") from error
+    return weasyprint
+
+
+def pdf_unavailable_reason() -> str | None:
+    """None when PDFs can be made, else the reason (shown instead of the download button)."""
+    try:
+        _weasyprint()
+    except PdfUnavailableError as error:
+        return str(error)
+    return None
+
+
+def render_pdf(html: str, static_folder: str) -> bytes:
+    """A PDF of ``html`` with the print stylesheet; fonts are embedded (subset) by WeasyPrint."""
+    weasyprint = _weasyprint()
+    static = Path(static_folder).resolve()
+
+    class LocalFilesOnly(weasyprint.URLFetcher):  # type: ignore[misc, name-defined]
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = Path(url.removeprefix("file://").split("?")[0]).resolve() if url.startswith("file://") else None
+            if path is None or not path.is_relative_to(static) or not path.is_file():
+                raise ValueError(f"not loaded while making a PDF: {url}")
+            return super().fetch(url, headers)
+
+    fetcher = LocalFilesOnly(allowed_protocols=("file",))
+    document = weasyprint.HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=fetcher)
+    return document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(static / STYLESHEET), url_fetcher=fetcher)])

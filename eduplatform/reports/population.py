@@ -1,0 +1,158 @@
+"""Who must do what in a year: the people of each audience, and the modules and agreements they owe.
+
+Everything here is SQL built once per report, whatever the number of people:
+
+* :func:`population` - one row per (person, audience) for the year: pupils by the year group of
+  their class that year (or their recorded year group moved back one per year when they had no
+  class), adults by role. Someone counts in a year when their account existed before it ended and
+  they had not left before it began.
+* :func:`required_modules`, :func:`required_agreements`, :func:`agreement_versions`,
+  :func:`consent_items` - each school's programme of the year as a small ``VALUES`` table to join.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CTE,
+    Integer,
+    String,
+    Subquery,
+    and_,
+    case,
+    column,
+    extract,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    values,
+)
+
+from eduplatform.accounts.models import User, UserRole
+from eduplatform.records.completion import years_valid
+from eduplatform.records.programme import is_pupil_audience
+from eduplatform.reports.scope import Scope
+from eduplatform.schools.models import ClassMember, SchoolClass
+
+#: The last day of each term: a module placed in a term is due by then (overdue after it).
+TERM_ENDS = {"autumn": (0, 12, 31), "spring": (1, 3, 31), "summer": (1, 7, 31)}
+
+
+def due_date(term: str | None, start_year: int) -> date:
+    """When a module placed in ``term`` of the year starting ``start_year`` is due (no term: end of July)."""
+    years_on, month, day = TERM_ENDS.get(term or "summer", TERM_ENDS["summer"])
+    return date(start_year + years_on, month, day)
+
+
+def _values(name: str, columns: list[tuple[str, object]], rows: list[tuple[object, ...]]) -> CTE:
+    """A small table of constants; an empty one still has its columns (and no rows)."""
+    cols = [column(col_name, col_type) for col_name, col_type in columns]
+    if not rows:  # VALUES needs a row: one that can never match
+        rows = [tuple(None for _ in columns)]
+    return values(*cols, name=name).data(rows).cte(name)
+
+
+def required_modules(scope: Scope) -> CTE:
+    """(school_id, audience_id, module_id, term, due, years_valid, position) of each school's programme."""
+    rows = [(school_id, module.audience, module.id, module.term, due_date(module.term, scope.year.start_year)
+             .isoformat(), years_valid(module.renewal_months), position)
+            for school_id, programme in scope.programmes.items()
+            for position, module in enumerate(programme.modules)]
+    return _values("required_module", [("school_id", Integer()), ("audience_id", String()), ("module_id", String()),
+                                       ("term", String()), ("due", String()), ("years_valid", Integer()),
+                                       ("position", Integer())], rows)
+
+
+def required_agreements(scope: Scope) -> CTE:
+    """(school_id, audience_id, agreement_id, years_valid, position): the agreements each audience signs."""
+    rows = [(school_id, audience_id, agreement.id, years_valid(agreement.renewal_months), position)
+            for school_id, programme in scope.programmes.items()
+            for position, agreement in enumerate(programme.agreements)
+            for audience_id in sorted(agreement.audiences)]
+    return _values("required_agreement", [("school_id", Integer()), ("audience_id", String()),
+                                          ("agreement_id", String()), ("years_valid", Integer()),
+                                          ("position", Integer())], rows)
+
+
+def agreement_versions(scope: Scope) -> CTE:
+    """(school_id, agreement_id, locale, version): the texts whose signature counts this year."""
+    rows = [(school_id, agreement.id, locale, version)
+            for school_id, programme in scope.programmes.items() for agreement in programme.agreements
+            for locale, version in agreement.versions.items()]
+    return _values("agreement_version", [("school_id", Integer()), ("agreement_id", String()),
+                                         ("locale", String()), ("version", String())], rows)
+
+
+def consent_items(scope: Scope) -> CTE:
+    """(school_id, agreement_id, consent_id, position): consent items parents decide per child."""
+    rows = [(school_id, agreement.id, consent_id, position)
+            for school_id, programme in scope.programmes.items() for agreement in programme.agreements
+            for position, consent_id in enumerate(agreement.consents)]
+    return _values("consent_item", [("school_id", Integer()), ("agreement_id", String()),
+                                    ("consent_id", String()), ("position", Integer())], rows)
+
+
+def _present_in_year(scope: Scope) -> object:
+    first_day = datetime.combine(scope.year.first_day, datetime.min.time())
+    after_last_day = datetime.combine(scope.year.shifted(1).first_day, datetime.min.time())
+    return and_(User.created_at < after_last_day, or_(User.left_at.is_(None), User.left_at >= first_day))
+
+
+def _academic_start_year(moment: object) -> object:
+    """The academic year (start year) of a stored timestamp, in SQL (September starts a year)."""
+    return extract("year", moment) - case((extract("month", moment) < 9, 1), else_=0)
+
+
+def population(scope: Scope, current_start_year: int) -> Subquery:
+    """One row per (person, audience) of the scope in its year: user_id, school_id, audience_id,
+    year_group (pupils), class_id (pupils' class that year, if any)."""
+    year = scope.year.start_year
+    year_class = (select(ClassMember.user_id, func.min(ClassMember.class_id).label("class_id"))
+                  .join(SchoolClass, SchoolClass.id == ClassMember.class_id)
+                  .where(SchoolClass.academic_year == year, SchoolClass.school_id.in_(scope.school_ids))
+                  .group_by(ClassMember.user_id).subquery("year_class"))
+    class_row = SchoolClass.__table__.alias("class_that_year")
+    # Years moved back since the year asked for: from now for people still here, from their last year for leavers.
+    years_since = case((User.left_at.is_(None), current_start_year - year),
+                       else_=_academic_start_year(User.left_at) - year)
+    year_group = func.coalesce(class_row.c.year_group, User.year_group - years_since)
+    pupil_groups = _values("pupil_group", [("school_id", Integer()), ("audience_id", String()),
+                                           ("year_group", Integer())], [
+        (school_id, audience.id, group) for school_id, programme in scope.programmes.items()
+        for audience in programme.audiences if is_pupil_audience(audience) for group in sorted(audience.year_groups)])
+    adult_roles = _values("adult_role", [("school_id", Integer()), ("audience_id", String()), ("role", String())], [
+        (school_id, audience.id, role) for school_id, programme in scope.programmes.items()
+        for audience in programme.audiences if not is_pupil_audience(audience) for role in sorted(audience.roles)])
+    pupils = (
+        select(User.id.label("user_id"), User.school_id.label("school_id"), pupil_groups.c.audience_id,
+               year_group.label("year_group"), year_class.c.class_id.label("class_id"))
+        .select_from(User)
+        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "pupil"))
+        .outerjoin(year_class, year_class.c.user_id == User.id)
+        .outerjoin(class_row, class_row.c.id == year_class.c.class_id)
+        .join(pupil_groups, and_(pupil_groups.c.school_id == User.school_id, pupil_groups.c.year_group == year_group))
+        .where(scope.people_filter(), _present_in_year(scope))
+    )
+    adults = (
+        select(User.id.label("user_id"), User.school_id.label("school_id"), adult_roles.c.audience_id,
+               null().label("year_group"), null().label("class_id"))
+        .select_from(User)
+        .join(UserRole, UserRole.user_id == User.id)
+        .join(adult_roles, and_(adult_roles.c.school_id == User.school_id, adult_roles.c.role == UserRole.role))
+        .where(scope.people_filter(), _present_in_year(scope))
+        .distinct()
+    )
+    return union_all(pupils, adults).subquery("population")
+
+
+def today_literal(scope: Scope) -> object:
+    """The scope's "today" as an ISO date literal, comparable with the ``due`` column."""
+    return literal(scope.today.isoformat(), String())
+
+
+__all__ = ["agreement_versions", "consent_items", "due_date", "population", "required_agreements",
+           "required_modules", "today_literal"]

@@ -1,0 +1,218 @@
+"""The rows behind every records figure: one query layer for the dashboard, the exports and the audit.
+
+Each function returns a SQL subquery with one row per thing counted (a person x required module, a
+person x required agreement, a quiz attempt, a child x consent item), with its status. Figures are
+``GROUP BY``s over these same rows and exports stream them, so a figure on screen and the CSV rows
+behind it can never disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from sqlalchemy import Select, Subquery, and_, case, exists, func, literal, select
+
+from eduplatform.records.models import AgreementSignature, ConsentDecision, ModuleCompletion, QuizAnswer, QuizAttempt
+from eduplatform.reports import population as pop
+from eduplatform.reports.scope import Scope
+
+#: A person's state in a required module, most done first. Exactly one applies to each row.
+COMPLETION_STATES = ("completed", "overdue", "in_progress", "not_started")
+#: A person's state in a required agreement.
+AGREEMENT_STATES = ("signed", "needs_signing_again", "not_signed")
+#: A child's answer on one consent item.
+CONSENT_STATES = ("given", "refused", "no_answer")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a records view narrows to. Every field is optional; all are in the page's address."""
+
+    school_id: int | None = None
+    audience: str | None = None
+    year_group: int | None = None
+    class_id: int | None = None
+    module: str | None = None
+    agreement: str | None = None
+    status: str | None = None
+
+    def without(self, *names: str) -> Filters:
+        return replace(self, **dict.fromkeys(names))
+
+
+def _people_filters(rows: Subquery, filters: Filters) -> list[object]:
+    conditions = []
+    if filters.school_id is not None:
+        conditions.append(rows.c.school_id == filters.school_id)
+    if filters.audience is not None:
+        conditions.append(rows.c.audience_id == filters.audience)
+    if filters.year_group is not None:
+        conditions.append(rows.c.year_group == filters.year_group)
+    if filters.class_id is not None:
+        conditions.append(rows.c.class_id == filters.class_id)
+    return conditions
+
+
+def completion_rows(scope: Scope, filters: Filters, current_start_year: int) -> Subquery:
+    """One row per (person, audience, required module) of the year, with its state.
+
+    Columns: user_id, school_id, audience_id, year_group, class_id, module_id, term, due, position,
+    completed_at, method, best_percent, attempts, status. A module renewed every two years counts
+    as done when completed this year or last.
+    """
+    year = scope.year.start_year
+    people = pop.population(scope, current_start_year)
+    modules = pop.required_modules(scope)
+    mc = ModuleCompletion
+    counted = and_(mc.status == "completed")
+    this_year = mc.academic_year == year
+    grouped = (
+        select(people.c.user_id, people.c.school_id, people.c.audience_id, people.c.year_group, people.c.class_id,
+               modules.c.module_id, modules.c.term, modules.c.due, modules.c.position,
+               func.max(case((counted, mc.completed_at))).label("completed_at"),
+               func.max(case((counted, mc.method))).label("method"),
+               func.max(case((this_year, 1), else_=0)).label("started"),
+               func.max(case((this_year, mc.best_percent))).label("best_percent"),
+               func.coalesce(func.sum(case((this_year, mc.attempt_count), else_=0)), 0).label("attempts"))
+        .join(modules, and_(modules.c.school_id == people.c.school_id, modules.c.audience_id == people.c.audience_id))
+        .outerjoin(mc, and_(mc.user_id == people.c.user_id, mc.module_id == modules.c.module_id,
+                            mc.academic_year > year - modules.c.years_valid, mc.academic_year <= year))
+        .group_by(people.c.user_id, people.c.school_id, people.c.audience_id, people.c.year_group, people.c.class_id,
+                  modules.c.module_id, modules.c.term, modules.c.due, modules.c.position)
+    ).subquery("grouped")
+    status = case((grouped.c.completed_at.is_not(None), literal("completed")),
+                  (grouped.c.due < pop.today_literal(scope), literal("overdue")),
+                  (grouped.c.started == 1, literal("in_progress")), else_=literal("not_started")).label("status")
+    rows = select(*(c for c in grouped.c if c.name != "started"), status).subquery("completion_row")
+    conditions = _people_filters(rows, filters)
+    if filters.module is not None:
+        conditions.append(rows.c.module_id == filters.module)
+    if filters.status is not None:
+        conditions.append(rows.c.status == filters.status)
+    return select(rows).where(*conditions).subquery("completion")
+
+
+def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> Subquery:
+    """One row per (person, audience, required agreement) of the year, with its state.
+
+    Columns: user_id, school_id, audience_id, year_group, class_id, agreement_id, position,
+    signed_at, version_signed, method, status. "signed": a text of this year's programme, signed
+    within its renewal period; "needs_signing_again": signed before, but an older text or too long ago.
+    """
+    year = scope.year.start_year
+    people = pop.population(scope, current_start_year)
+    agreements = pop.required_agreements(scope)
+    versions = pop.agreement_versions(scope)
+    sig = AgreementSignature
+    mine = and_(sig.user_id == people.c.user_id, sig.agreement_id == agreements.c.agreement_id,
+                sig.academic_year <= year)
+    current_text = exists().where(versions.c.school_id == people.c.school_id,
+                                  versions.c.agreement_id == sig.agreement_id, versions.c.locale == sig.locale,
+                                  versions.c.version == sig.agreement_version)
+    counting = and_(mine, sig.academic_year > year - agreements.c.years_valid, current_text)
+    latest = (select(sig.id).where(mine).order_by(sig.signed_at.desc(), sig.id.desc()).limit(1)
+              .correlate(people, agreements).scalar_subquery())
+    latest_row = AgreementSignature.__table__.alias("latest_signature")
+    status = case((exists().where(counting), literal("signed")),
+                  (latest_row.c.id.is_not(None), literal("needs_signing_again")),
+                  else_=literal("not_signed")).label("status")
+    rows = (
+        select(people.c.user_id, people.c.school_id, people.c.audience_id, people.c.year_group, people.c.class_id,
+               agreements.c.agreement_id, agreements.c.position, latest_row.c.signed_at,
+               latest_row.c.agreement_version.label("version_signed"), latest_row.c.method, status)
+        .join(agreements, and_(agreements.c.school_id == people.c.school_id,
+                               agreements.c.audience_id == people.c.audience_id))
+        .outerjoin(latest_row, latest_row.c.id == latest)
+    ).subquery("agreement_row")
+    conditions = _people_filters(rows, filters)
+    if filters.agreement is not None:
+        conditions.append(rows.c.agreement_id == filters.agreement)
+    if filters.status is not None:
+        conditions.append(rows.c.status == filters.status)
+    return select(rows).where(*conditions).subquery("agreement")
+
+
+def attempt_rows(scope: Scope, filters: Filters, current_start_year: int) -> Subquery:
+    """One row per quiz attempt of the year by people in scope (of a module of their audience).
+
+    Columns: attempt_id, user_id, school_id, audience_id, year_group, class_id, module_id,
+    submitted_at, locale, quiz_version, score, max_score, percent, passed, position, and ``status``
+    ("passed" or "not_passed", which the status filter narrows to).
+    """
+    year = scope.year.start_year
+    people = pop.population(scope, current_start_year)
+    modules = pop.required_modules(scope)
+    qa = QuizAttempt
+    status = case((qa.passed.is_(True), literal("passed")), else_=literal("not_passed")).label("status")
+    rows = (
+        select(qa.id.label("attempt_id"), people.c.user_id, people.c.school_id, people.c.audience_id,
+               people.c.year_group, people.c.class_id, qa.module_id, qa.submitted_at, qa.locale, qa.quiz_version,
+               qa.score, qa.max_score, qa.percent, qa.passed, modules.c.position, status)
+        .select_from(qa)
+        .join(people, people.c.user_id == qa.user_id)
+        .join(modules, and_(modules.c.school_id == people.c.school_id, modules.c.audience_id == people.c.audience_id,
+                            modules.c.module_id == qa.module_id))
+        .where(qa.academic_year == year, qa.school_id.in_(scope.school_ids))
+    ).subquery("attempt_row")
+    conditions = _people_filters(rows, filters)
+    if filters.module is not None:
+        conditions.append(rows.c.module_id == filters.module)
+    if filters.status is not None:
+        conditions.append(rows.c.status == filters.status)
+    return select(rows).where(*conditions).subquery("attempt")
+
+
+def strand_scores(scope: Scope, strands: tuple[str, ...]) -> Select[tuple[object, ...]]:
+    """Per attempt of the year (in the scope's schools), right and asked answers per strand, by attempt id.
+
+    Columns: attempt_id, then ``<strand>_correct`` and ``<strand>_asked`` for each strand. Ordered
+    by attempt id, so an export can stream it beside the attempts in the same order.
+    """
+    per_strand = []
+    for strand in strands:
+        per_strand.append(func.sum(case((and_(QuizAnswer.strand == strand, QuizAnswer.is_correct), 1), else_=0))
+                          .label(f"{strand}_correct"))
+        per_strand.append(func.sum(case((QuizAnswer.strand == strand, 1), else_=0)).label(f"{strand}_asked"))
+    return (select(QuizAnswer.attempt_id, *per_strand)
+            .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
+            .where(QuizAttempt.academic_year == scope.year.start_year, QuizAttempt.school_id.in_(scope.school_ids))
+            .group_by(QuizAnswer.attempt_id).order_by(QuizAnswer.attempt_id))
+
+
+def consent_rows(scope: Scope, filters: Filters, current_start_year: int) -> Subquery:
+    """One row per (pupil, consent item) of the parents' agreement, with the current decision.
+
+    Columns: user_id, school_id, audience_id, year_group, class_id, agreement_id, consent_id,
+    position, given, decided_at, parent_id, status ("given", "refused", "no_answer").
+    """
+    people = pop.population(scope, current_start_year)
+    items = pop.consent_items(scope)
+    pupil_audiences = {audience.id for programme in scope.programmes.values() for audience in programme.audiences
+                       if audience.learners == "pupils"}
+    cd = ConsentDecision
+    latest = (select(cd.id).where(cd.child_id == people.c.user_id, cd.consent_id == items.c.consent_id,
+                                  cd.agreement_id == items.c.agreement_id)
+              .order_by(cd.decided_at.desc(), cd.id.desc()).limit(1).correlate(people, items).scalar_subquery())
+    decision = ConsentDecision.__table__.alias("latest_decision")
+    status = case((decision.c.given.is_(True), literal("given")), (decision.c.given.is_(False), literal("refused")),
+                  else_=literal("no_answer")).label("status")
+    rows = (
+        select(people.c.user_id, people.c.school_id, people.c.audience_id, people.c.year_group, people.c.class_id,
+               items.c.agreement_id, items.c.consent_id, items.c.position, decision.c.given, decision.c.decided_at,
+               decision.c.parent_id, status)
+        .join(items, items.c.school_id == people.c.school_id)
+        .outerjoin(decision, decision.c.id == latest)
+        .where(people.c.audience_id.in_(sorted(pupil_audiences)))
+    ).subquery("consent_row")
+    conditions = _people_filters(rows, filters)
+    if filters.status is not None:
+        conditions.append(rows.c.status == filters.status)
+    return select(rows).where(*conditions).subquery("consent")
+
+
+def count_by(rows: Subquery, *dimensions: str) -> Select[tuple[object, ...]]:
+    """``GROUP BY dimensions, status`` over rows from this module: (…dimensions, status, rows, people)."""
+    keys = [rows.c[name] for name in dimensions]
+    return (select(*keys, rows.c.status, func.count().label("rows"),
+                   func.count(func.distinct(rows.c.user_id)).label("people"))
+            .group_by(*keys, rows.c.status))
