@@ -41,6 +41,7 @@ check-content: setup  ## Validate the curriculum and content folders
 bench: setup  ## Print the speed figures
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/roster.py
+	$(BIN)/python bench/records.py
 
 translations-extract: $(STAMP)  ## Extract interface strings into translations/messages.pot
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o translations/messages.pot .

@@ -12,11 +12,11 @@ locked" half-way through; read-only requests use a plain deferred ``BEGIN`` and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Engine, MetaData, create_engine, event
@@ -25,6 +25,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from eduplatform.config import PROJECT_ROOT
 
 MIGRATIONS_PATH = PROJECT_ROOT / "migrations"
+Row = TypeVar("Row")
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITE_OPTION = "eduplatform_write"
 
@@ -140,6 +141,25 @@ class Database:
             g.db_session = _state().new_session(write=not is_read_only_request())
         return g.db_session
 
+
+    def insert_unless_raced(self, row: Row, find_winner: Callable[[], Row | None]) -> tuple[Row, bool]:
+        """Add ``row`` in a savepoint; when a unique constraint shows a concurrent request added the
+        same thing first, return that one instead. Returns (the row that counts, whether it is ours).
+
+        For "create when missing" writes that two requests may make at once (the year's programme
+        snapshot, a school's audit review, a double-submitted quiz).
+        """
+        from sqlalchemy.exc import IntegrityError
+
+        try:
+            with self.session.begin_nested():
+                self.session.add(row)
+        except IntegrityError:
+            winner = find_winner()
+            if winner is None:
+                raise
+            return winner, False
+        return row, True
 
     def read_only(self) -> None:
         """Declare that this CLI job only reads: its session never takes SQLite's write lock.

@@ -15,6 +15,7 @@ _MESSAGES = {
     404: lambda: _("We could not find that page."),
     405: lambda: _("That action is not allowed here."),
     500: lambda: _("Something went wrong on our side. Nothing was saved. Please try again."),
+    503: lambda: _("That is not available on this server at the moment."),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -175,6 +176,8 @@ def test_the_pdf_opens_with_the_school_name_and_every_strand(app, client, auth: 
     from eduplatform.reports.pdf import pdf_unavailable_reason
 
     if pdf_unavailable_reason():
+        if os.environ.get("EDUPLATFORM_REQUIRE_PDF") == "1":
+            pytest.fail(f"{pdf_unavailable_reason()} (EDUPLATFORM_REQUIRE_PDF=1 requires PDFs)", pytrace=False)
         pytest.skip(pdf_unavailable_reason())
     auth.login(world.people["coordinator"])
     response = client.get("/audit/download.pdf")
@@ -290,3 +293,23 @@ def test_a_killed_export_leaves_no_truncated_file(world: RecordsWorld, app, tmp_
                                                 str(out)])
     assert result.exit_code != 0
     assert list(tmp_path.iterdir()) == []
+
+
+def test_without_pango_the_pdf_says_so_and_everything_else_works(client, auth: Auth, world: RecordsWorld, app,
+                                                                tmp_path: Path, monkeypatch) -> None:
+    from eduplatform.reports import pdf
+
+    def missing() -> Any:
+        raise pdf.PdfUnavailableError("PDF files cannot be made on this server: Pango is missing.")
+
+    monkeypatch.setattr(pdf, "_weasyprint", missing)
+    auth.login(world.people["coordinator"])
+    page = client.get("/audit").get_data(as_text=True)
+    assert "PDF is not available on this server" in page and "Download PDF" not in page
+    refused = client.get("/audit/download.pdf")
+    assert refused.status_code == 503 and "Pango is missing" in refused.get_data(as_text=True)
+    assert client.get("/audit/download.json").status_code == 200
+    out = tmp_path / "audit.pdf"
+    result = app.test_cli_runner().invoke(args=["audit", "--school", world.school.slug, "--format", "pdf",
+                                                "--out", str(out)])
+    assert result.exit_code != 0 and "Pango is missing" in result.output and not out.exists()

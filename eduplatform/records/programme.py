@@ -15,7 +15,6 @@ from types import MappingProxyType
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.catalogue.model import Catalogue, Learners
@@ -153,15 +152,7 @@ def ensure_programme_snapshot(school_id: int, year: AcademicYear, catalogue: Cat
         return existing
     snapshot = ProgrammeSnapshot(school_id=school_id, academic_year=year.start_year, content=snapshot_of(catalogue),
                                  reason=reason, taken_by_id=taken_by_id)
-    try:
-        with db.session.begin_nested():
-            db.session.add(snapshot)
-    except IntegrityError:
-        winner = _snapshot(school_id, year)
-        if winner is None:
-            raise
-        return winner
-    return snapshot
+    return db.insert_unless_raced(snapshot, lambda: _snapshot(school_id, year))[0]
 
 
 def _snapshot(school_id: int, year: AcademicYear) -> ProgrammeSnapshot | None:

@@ -7,7 +7,6 @@ answers and the completion it earns are saved together or not at all.
 from __future__ import annotations
 
 from sqlalchemy import exists, select
-from sqlalchemy.exc import IntegrityError
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
@@ -190,15 +189,9 @@ def record_quiz_attempt(user: User, module: Module, quiz: Quiz, result: QuizResu
                             selected=list(item.selected), is_correct=item.is_correct)
                  for position, item in enumerate(result.results)],
     )
-    try:
-        with db.session.begin_nested():
-            db.session.add(attempt)
-    except IntegrityError:
-        # A concurrent submit of the same token won the race: that one is the attempt.
-        winner = find_attempt(user, submission_token)
-        if winner is None:
-            raise
-        return winner
+    attempt, ours = db.insert_unless_raced(attempt, lambda: find_attempt(user, submission_token))
+    if not ours:  # a concurrent submit of the same token won the race: that one is the attempt
+        return attempt
     summary = _summary(user, module, year)
     summary.attempt_count += 1
     summary.best_percent = max(summary.best_percent or 0, result.percent)

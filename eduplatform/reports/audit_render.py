@@ -93,3 +93,15 @@ def page_numbers_css() -> Markup:
 
     return Markup("@page { @bottom-right { content: %s counter(page) %s counter(pages); } }") % (
         Markup(css_string(_("Page") + " ")), Markup(css_string(" " + _("of") + " ")))  # noqa: S704
+
+
+def render_audit_document(audit: Audit) -> str:
+    """The audit as a standalone HTML document (the PDF's source): the page's sections, print layout."""
+    from flask import render_template
+
+    from eduplatform.catalogue.self_review import LEVELS
+    from eduplatform.reports.audit_labels import MEASURE_LABELS, SECTION_TITLES
+
+    return render_template("reports/audit_document.html", audit=audit, charts=charts_for(audit),
+                           measure_labels=MEASURE_LABELS, section_titles=SECTION_TITLES, levels=LEVELS,
+                           page_css=page_numbers_css())

@@ -36,7 +36,7 @@ from eduplatform.reports import services
 from eduplatform.reports.audit import Audit
 from eduplatform.reports.audit_build import build_audit
 from eduplatform.reports.audit_labels import MEASURE_LABELS, SECTION_TITLES
-from eduplatform.reports.audit_render import audit_csv, charts_for, page_numbers_css
+from eduplatform.reports.audit_render import audit_csv, charts_for, render_audit_document
 from eduplatform.reports.forms import ActionForm, AspectForm, SignOffForm, YearForm
 from eduplatform.reports.models import ActionPlanItem, AuditReview
 from eduplatform.reports.pdf import PdfUnavailableError, pdf_unavailable_reason, render_pdf
@@ -127,6 +127,12 @@ def _own_school_and_year() -> tuple[School, AcademicYear]:
     return school, year
 
 
+def _refused(form: Any) -> None:
+    """Say why a form saved nothing, in one message (every field's problems)."""
+    flash(_("Nothing was saved: %(problem)s", problem=" ".join(
+        str(error) for errors in form.errors.values() for error in errors)), "error")
+
+
 def _back(year: AcademicYear, anchor: str | None = None) -> Response:
     return redirect(url_for(".show_audit", year=year.start_year, _anchor=anchor))
 
@@ -140,8 +146,7 @@ def rate_aspect(aspect_id: str) -> Response:
         abort(404)
     form = AspectForm()
     if not form.validate_on_submit():
-        flash(_("Nothing was saved: %(problem)s", problem=" ".join(
-            str(error) for errors in form.errors.values() for error in errors)), "error")
+        _refused(form)
         return _back(year, f"aspect-{aspect_id}")
     evidence = None if form.keep_draft.data else form.evidence.data
     try:
@@ -161,8 +166,7 @@ def add_action() -> Response:
     school, year = _own_school_and_year()
     form = ActionForm()
     if not form.validate_on_submit():
-        flash(_("Nothing was saved: %(problem)s", problem=" ".join(
-            str(error) for errors in form.errors.values() for error in errors)), "error")
+        _refused(form)
         return _back(year, "action-plan")
     try:
         services.add_action(school.id, year, action=form.action.data, owner=form.owner.data or "",
@@ -188,8 +192,7 @@ def update_action(item_id: int) -> Response:
     item, year = _action_or_404(item_id)
     form = ActionForm()
     if not form.validate_on_submit():
-        flash(_("Nothing was saved: %(problem)s", problem=" ".join(
-            str(error) for errors in form.errors.values() for error in errors)), "error")
+        _refused(form)
         return _back(year, "action-plan")
     try:
         services.update_action(item, action=form.action.data, owner=form.owner.data or "", due_on=form.due_on.data,
@@ -267,9 +270,7 @@ def download(fmt: str) -> Response:
     elif fmt == "csv":
         body = audit_csv(audit)
     else:
-        html = render_template("reports/audit_document.html", audit=audit, charts=charts_for(audit),
-                               measure_labels=MEASURE_LABELS, section_titles=SECTION_TITLES, levels=LEVELS,
-                               page_css=page_numbers_css())
+        html = render_audit_document(audit)
         if fmt == "html":
             body = html
         else:

@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app
 from sqlalchemy import select
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
-from eduplatform.catalogue.self_review import LEVELS
 from eduplatform.db import current_revision, db, head_revision
 from eduplatform.reports.exports import KINDS, columns_of, csv_chunks, export_rows
 from eduplatform.reports.rows import Filters
@@ -164,8 +163,7 @@ def register(app: Flask) -> None:
                       out: str) -> None:
         """Write the yearly e-safety programme audit (a signed year reads back exactly as signed)."""
         from eduplatform.reports.audit_build import build_audit
-        from eduplatform.reports.audit_labels import MEASURE_LABELS, SECTION_TITLES
-        from eduplatform.reports.audit_render import audit_csv, charts_for, page_numbers_css
+        from eduplatform.reports.audit_render import audit_csv, render_audit_document
         from eduplatform.reports.pdf import PdfUnavailableError, pdf_unavailable_reason, render_pdf
         from eduplatform.reports.services import find_review
 
@@ -183,9 +181,7 @@ def register(app: Flask) -> None:
             elif fmt == "csv":
                 body = audit_csv(audit)
             else:
-                body = render_template("reports/audit_document.html", audit=audit, charts=charts_for(audit),
-                                       measure_labels=MEASURE_LABELS, section_titles=SECTION_TITLES, levels=LEVELS,
-                               page_css=page_numbers_css())
+                body = render_audit_document(audit)
                 if fmt == "pdf":
                     try:
                         body = render_pdf(body, current_app.static_folder or "")

@@ -87,8 +87,9 @@ def export_query(kind: str, scope: Scope, filters: records.Filters, current_star
                           User.first_name, User.id, *extra)
 
 
-def _stream(query: Select[Any]) -> Iterator[Any]:
-    return iter(db.session.execute(query.execution_options(stream_results=True, yield_per=_BATCH)))
+def _stream(query: Select[Any]) -> Any:
+    """A result that fetches ``_BATCH`` rows at a time (a server-side cursor on PostgreSQL); close it after."""
+    return db.session.execute(query.execution_options(stream_results=True, yield_per=_BATCH))
 
 
 def _date(value: Any) -> str:
@@ -105,11 +106,21 @@ def export_rows(kind: str, scope: Scope, filters: records.Filters, current_start
                    for agreement in programme.agreements})
     consent_texts = {(agreement.id, item.id): item.text for agreement in catalogue.agreements.values()
                      for item in catalogue.agreement_content(agreement.id, catalogue.fallback_locale).consents}
-    scores: Iterator[Any] = iter(())
+    results = [_stream(export_query(kind, scope, filters, current_start_year))]
     if kind == "attempts":
-        scores = _stream(records.strand_scores(scope, strands))
+        results.append(_stream(records.strand_scores(scope, strands)))
+    try:
+        yield from _cells(kind, results, titles, consent_texts, strands)
+    finally:
+        for result in results:  # also when the download stops early: never leave a cursor open
+            result.close()
+
+
+def _cells(kind: str, results: list[Any], titles: dict[tuple[int, str], str],
+           consent_texts: dict[tuple[str, str], str], strands: tuple[str, ...]) -> Iterator[list[Any]]:
+    scores = iter(results[1]) if len(results) > 1 else iter(())
     pending = next(scores, None)
-    for row in _stream(export_query(kind, scope, filters, current_start_year)):
+    for row in results[0]:
         person = [row.slug, row.external_id or "", row.username, row.first_name, row.last_name, row.audience_id,
                   year_group_label(row.year_group), row.class_name or ""]
         if kind == "completions":

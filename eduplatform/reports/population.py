@@ -21,6 +21,7 @@ from sqlalchemy import (
     Subquery,
     and_,
     case,
+    cast,
     column,
     extract,
     func,
@@ -104,7 +105,7 @@ def _present_in_year(scope: Scope) -> object:
 
 def _academic_start_year(moment: object) -> object:
     """The academic year (start year) of a stored timestamp, in SQL (September starts a year)."""
-    return extract("year", moment) - case((extract("month", moment) < 9, 1), else_=0)
+    return cast(extract("year", moment), Integer) - case((extract("month", moment) < 9, 1), else_=0)
 
 
 def population(scope: Scope, current_start_year: int) -> Subquery:
@@ -119,7 +120,7 @@ def population(scope: Scope, current_start_year: int) -> Subquery:
     # Years moved back since the year asked for: from now for people still here, from their last year for leavers.
     years_since = case((User.left_at.is_(None), current_start_year - year),
                        else_=_academic_start_year(User.left_at) - year)
-    year_group = func.coalesce(class_row.c.year_group, User.year_group - years_since)
+    year_group = cast(func.coalesce(class_row.c.year_group, User.year_group - years_since), Integer)
     pupil_groups = _values("pupil_group", [("school_id", Integer()), ("audience_id", String()),
                                            ("year_group", Integer())], [
         (school_id, audience.id, group) for school_id, programme in scope.programmes.items()
@@ -139,7 +140,7 @@ def population(scope: Scope, current_start_year: int) -> Subquery:
     )
     adults = (
         select(User.id.label("user_id"), User.school_id.label("school_id"), adult_roles.c.audience_id,
-               null().label("year_group"), null().label("class_id"))
+               cast(null(), Integer).label("year_group"), cast(null(), Integer).label("class_id"))
         .select_from(User)
         .join(UserRole, UserRole.user_id == User.id)
         .join(adult_roles, and_(adult_roles.c.school_id == User.school_id, adult_roles.c.role == UserRole.role))

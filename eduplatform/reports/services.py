@@ -10,7 +10,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.audit.models import AuditAction
@@ -36,14 +35,8 @@ def review_for_update(school_id: int, year: AcademicYear) -> AuditReview:
     """
     review = find_review(school_id, year)
     if review is None:
-        review = AuditReview(school_id=school_id, academic_year=year.start_year)
-        try:
-            with db.session.begin_nested():
-                db.session.add(review)
-        except IntegrityError:
-            review = find_review(school_id, year)
-            if review is None:
-                raise
+        review, _ours = db.insert_unless_raced(AuditReview(school_id=school_id, academic_year=year.start_year),
+                                               lambda: find_review(school_id, year))
     if review.signed_at is not None:
         raise AuditSignedError
     return review
