@@ -313,3 +313,43 @@ def test_without_pango_the_pdf_says_so_and_everything_else_works(client, auth: A
     result = app.test_cli_runner().invoke(args=["audit", "--school", world.school.slug, "--format", "pdf",
                                                 "--out", str(out)])
     assert result.exit_code != 0 and "Pango is missing" in result.output and not out.exists()
+
+
+def test_parallel_first_edits_make_one_review_and_keep_every_rating(concurrent_app) -> None:
+    """Six requests rate aspects of a school's audit at once, before any review exists (SQLite and PostgreSQL)."""
+    import threading
+
+    from eduplatform.accounts.services import create_user
+    from eduplatform.reports import services as audit_services
+    from eduplatform.reports.models import AspectRating
+    from eduplatform.schools.services import create_school
+    from eduplatform.schools.years import current_year
+
+    with concurrent_app.app_context():
+        school = create_school(name="Busy", slug="busy")
+        editor = create_user(username="busy.coord", first_name="B", last_name="C", roles={Role.COORDINATOR},
+                             school_id=school.id)
+        db.session.commit()
+        school_id, editor_id, year = school.id, editor.id, current_year(school)
+    barrier = threading.Barrier(6)
+    errors: list[BaseException] = []
+
+    def rate(number: int) -> None:
+        try:
+            with concurrent_app.test_request_context("/", method="POST"):
+                barrier.wait()
+                audit_services.rate_aspect(school_id, year, f"aspect-{number}", level=1 + number % 5, commentary="",
+                                           evidence=None, editor=db.session.get(type(editor), editor_id))
+                db.session.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=rate, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    with concurrent_app.app_context():
+        assert len(db.session.scalars(select(AuditReview)).all()) == 1
+        assert sorted(db.session.scalars(select(AspectRating.aspect_id))) == [f"aspect-{n}" for n in range(6)]

@@ -86,7 +86,7 @@ def count_year(scope: Scope, current_start_year: int, induction_module: str | No
             records.count_by(agreements, "school_id", "audience_id", "agreement_id")):
         counts.agreement_states[(school_id, audience_id, agreement_id)][state] = number
 
-    _count_answers(scope, people, counts)
+    _count_answers(scope, counts)
     if induction_module is not None:
         _count_induction(scope, completions, induction_module, counts)
     _count_consents(scope, current_start_year, counts)
@@ -95,33 +95,41 @@ def count_year(scope: Scope, current_start_year: int, induction_module: str | No
     return counts
 
 
-def _count_answers(scope: Scope, people: Any, counts: YearCounts) -> None:
-    """Per strand: answers and right answers; attempts and attempts passed (two queries)."""
-    year = scope.year.start_year
-    modules = pop.required_modules(scope)
+def _count_answers(scope: Scope, counts: YearCounts) -> None:
+    """Per strand: answers, right answers, attempts and attempts passed; per question: who got it wrong.
+
+    One scan of the year's answers, grouped by question in the database. Every attempt at a quiz
+    answers each of its questions once, so a strand's attempts (and passes) in a module are those of
+    its busiest question. An attempt counts for the audience its module belongs to (attempts
+    happened, whoever has left since).
+    """
     qa, ans = QuizAttempt, QuizAnswer
-    base = (select(people.c.school_id, people.c.audience_id, ans.strand)
-            .select_from(qa)
-            .join(people, people.c.user_id == qa.user_id)
-            .join(modules, and_(modules.c.school_id == people.c.school_id,
-                                modules.c.audience_id == people.c.audience_id, modules.c.module_id == qa.module_id))
-            .join(ans, ans.attempt_id == qa.id)
-            .where(qa.academic_year == year, qa.school_id.in_(scope.school_ids)))
-    query = base.add_columns(func.count(), func.sum(case((ans.is_correct, 1), else_=0)), func.count(distinct(qa.id)),
-                             func.count(distinct(case((qa.passed, qa.id)))))
-    for school_id, audience_id, strand, answers, right, attempts, passed in db.session.execute(
-            query.group_by(people.c.school_id, people.c.audience_id, ans.strand)):
-        counts.strands[(school_id, audience_id, strand)] = (answers, int(right or 0), attempts, passed)
-    wrong = func.count(distinct(case((ans.is_correct.is_(False), qa.user_id))))
-    missed = (select(people.c.audience_id, qa.module_id, ans.question_id, wrong, func.count(distinct(qa.user_id)))
-              .select_from(qa).join(people, people.c.user_id == qa.user_id)
-              .join(modules, and_(modules.c.school_id == people.c.school_id,
-                                  modules.c.audience_id == people.c.audience_id, modules.c.module_id == qa.module_id))
-              .join(ans, ans.attempt_id == qa.id)
-              .where(qa.academic_year == year, qa.school_id.in_(scope.school_ids))
-              .group_by(people.c.audience_id, qa.module_id, ans.question_id))
-    for audience_id, module_id, question_id, wrong_people, answered in db.session.execute(missed):
-        counts.missed[(audience_id, module_id, question_id)] = (wrong_people, answered)
+    audience_of = {(school_id, module.id): module.audience for school_id, programme in scope.programmes.items()
+                   for module in programme.modules}
+    per_question = (
+        select(qa.school_id, qa.module_id, ans.question_id, ans.strand, func.count(),
+               func.sum(case((ans.is_correct, 1), else_=0)), func.sum(case((qa.passed, 1), else_=0)),
+               func.count(distinct(case((ans.is_correct.is_(False), qa.user_id)))), func.count(distinct(qa.user_id)))
+        .join(ans, ans.attempt_id == qa.id)
+        .where(qa.academic_year == scope.year.start_year, qa.school_id.in_(scope.school_ids))
+        .group_by(qa.school_id, qa.module_id, ans.question_id, ans.strand))
+    strands: dict[tuple[Any, ...], list[int]] = {}
+    missed: dict[tuple[Any, ...], list[int]] = {}
+    for school_id, module_id, question_id, strand, answers, right, passed, wrong, answered in db.session.execute(
+            per_question):
+        audience = audience_of.get((school_id, module_id))
+        if audience is None:
+            continue  # a module outside this year's programme
+        totals = strands.setdefault((school_id, audience, strand, module_id), [0, 0, 0, 0])
+        totals[0], totals[1] = totals[0] + answers, totals[1] + int(right or 0)
+        totals[2], totals[3] = max(totals[2], answers), max(totals[3], int(passed or 0))
+        people = missed.setdefault((audience, module_id, question_id), [0, 0])
+        people[0], people[1] = people[0] + wrong, people[1] + answered
+    for (school_id, audience, strand, _module), (answers, right, attempts, passed) in strands.items():
+        before = counts.strands.get((school_id, audience, strand), (0, 0, 0, 0))
+        counts.strands[(school_id, audience, strand)] = (before[0] + answers, before[1] + right,
+                                                         before[2] + attempts, before[3] + passed)
+    counts.missed.update({key: (wrong, answered) for key, (wrong, answered) in missed.items()})
 
 
 def _count_induction(scope: Scope, completions: Any, module_id: str, counts: YearCounts) -> None:

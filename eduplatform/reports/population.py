@@ -13,6 +13,7 @@ Everything here is SQL built once per report, whatever the number of people:
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     CTE,
@@ -23,6 +24,7 @@ from sqlalchemy import (
     case,
     cast,
     column,
+    exists,
     extract,
     func,
     literal,
@@ -35,7 +37,6 @@ from sqlalchemy import (
 
 from eduplatform.accounts.models import User, UserRole
 from eduplatform.records.completion import years_valid
-from eduplatform.records.programme import is_pupil_audience
 from eduplatform.reports.scope import Scope
 from eduplatform.schools.models import ClassMember, SchoolClass
 
@@ -110,7 +111,11 @@ def _academic_start_year(moment: object) -> object:
 
 def population(scope: Scope, current_start_year: int) -> Subquery:
     """One row per (person, audience) of the scope in its year: user_id, school_id, audience_id,
-    year_group (pupils), class_id (pupils' class that year, if any)."""
+    year_group (pupils), class_id (pupils' class that year, if any).
+
+    Schools whose programmes define the audiences alike (usually all of them) are read together:
+    pupils get their audience from their year group with one ``CASE``, adults one branch per audience.
+    """
     year = scope.year.start_year
     year_class = (select(ClassMember.user_id, func.min(ClassMember.class_id).label("class_id"))
                   .join(SchoolClass, SchoolClass.id == ClassMember.class_id)
@@ -121,33 +126,43 @@ def population(scope: Scope, current_start_year: int) -> Subquery:
     years_since = case((User.left_at.is_(None), current_start_year - year),
                        else_=_academic_start_year(User.left_at) - year)
     year_group = cast(func.coalesce(class_row.c.year_group, User.year_group - years_since), Integer)
-    pupil_groups = _values("pupil_group", [("school_id", Integer()), ("audience_id", String()),
-                                           ("year_group", Integer())], [
-        (school_id, audience.id, group) for school_id, programme in scope.programmes.items()
-        for audience in programme.audiences if is_pupil_audience(audience) for group in sorted(audience.year_groups)])
-    adult_roles = _values("adult_role", [("school_id", Integer()), ("audience_id", String()), ("role", String())], [
-        (school_id, audience.id, role) for school_id, programme in scope.programmes.items()
-        for audience in programme.audiences if not is_pupil_audience(audience) for role in sorted(audience.roles)])
-    pupils = (
-        select(User.id.label("user_id"), User.school_id.label("school_id"), pupil_groups.c.audience_id,
-               year_group.label("year_group"), year_class.c.class_id.label("class_id"))
-        .select_from(User)
-        .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "pupil"))
-        .outerjoin(year_class, year_class.c.user_id == User.id)
-        .outerjoin(class_row, class_row.c.id == year_class.c.class_id)
-        .join(pupil_groups, and_(pupil_groups.c.school_id == User.school_id, pupil_groups.c.year_group == year_group))
-        .where(scope.people_filter(), _present_in_year(scope))
-    )
-    adults = (
-        select(User.id.label("user_id"), User.school_id.label("school_id"), adult_roles.c.audience_id,
-               cast(null(), Integer).label("year_group"), cast(null(), Integer).label("class_id"))
-        .select_from(User)
-        .join(UserRole, UserRole.user_id == User.id)
-        .join(adult_roles, and_(adult_roles.c.school_id == User.school_id, adult_roles.c.role == UserRole.role))
-        .where(scope.people_filter(), _present_in_year(scope))
-        .distinct()
-    )
-    return union_all(pupils, adults).subquery("population")
+    branches = []
+    for audiences, school_ids in _schools_by_audiences(scope).items():
+        in_schools = User.school_id.in_(school_ids)
+        pupil_audiences = [(audience_id, groups) for audience_id, learners, groups, _roles in audiences
+                           if learners == "pupils" and groups]
+        if pupil_audiences:
+            audience_of = case(*((year_group.in_(sorted(groups)), literal(audience_id, String()))
+                                 for audience_id, groups in pupil_audiences))
+            pupils = (
+                select(User.id.label("user_id"), User.school_id.label("school_id"),
+                       audience_of.label("audience_id"), year_group.label("year_group"),
+                       year_class.c.class_id.label("class_id"))
+                .select_from(User)
+                .join(UserRole, and_(UserRole.user_id == User.id, UserRole.role == "pupil"))
+                .outerjoin(year_class, year_class.c.user_id == User.id)
+                .outerjoin(class_row, class_row.c.id == year_class.c.class_id)
+                .where(in_schools, scope.people_filter(), _present_in_year(scope), audience_of.is_not(None)))
+            branches.append(pupils)
+        for audience_id, learners, _groups, roles in audiences:
+            if learners == "pupils" or not roles:
+                continue
+            holds_role = exists().where(UserRole.user_id == User.id, UserRole.role.in_(sorted(roles)))
+            branches.append(
+                select(User.id.label("user_id"), User.school_id.label("school_id"),
+                       literal(audience_id, String()).label("audience_id"),
+                       cast(null(), Integer).label("year_group"), cast(null(), Integer).label("class_id"))
+                .where(in_schools, scope.people_filter(), _present_in_year(scope), holds_role))
+    return union_all(*branches).subquery("population")
+
+
+def _schools_by_audiences(scope: Scope) -> dict[tuple[Any, ...], list[int]]:
+    """The scope's schools grouped by how their programme of the year defines its audiences."""
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    for school_id, programme in scope.programmes.items():
+        key = tuple((a.id, a.learners, frozenset(a.year_groups), frozenset(a.roles)) for a in programme.audiences)
+        groups.setdefault(key, []).append(school_id)
+    return groups
 
 
 def today_literal(scope: Scope) -> object:

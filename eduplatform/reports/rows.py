@@ -1,7 +1,8 @@
 """The rows behind every records figure: one query layer for the dashboard, the exports and the audit.
 
 Each function returns a SQL subquery with one row per thing counted (a person x required module, a
-person x required agreement, a quiz attempt, a child x consent item), with its status. Figures are
+person x required agreement, a child x consent item), with its status; the attempts export streams
+quiz attempts beside them (:mod:`eduplatform.reports.attempt_export`). Figures are
 ``GROUP BY``s over these same rows and exports stream them, so a figure on screen and the CSV rows
 behind it can never disagree.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import Select, Subquery, and_, case, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, literal, select
 
 from eduplatform.records.models import AgreementSignature, ConsentDecision, ModuleCompletion, QuizAnswer, QuizAttempt
 from eduplatform.reports import population as pop
@@ -132,41 +133,11 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
     return select(rows).where(*conditions).subquery("agreement")
 
 
-def attempt_rows(scope: Scope, filters: Filters, current_start_year: int) -> Subquery:
-    """One row per quiz attempt of the year by people in scope (of a module of their audience).
-
-    Columns: attempt_id, user_id, school_id, audience_id, year_group, class_id, module_id,
-    submitted_at, locale, quiz_version, score, max_score, percent, passed, position, and ``status``
-    ("passed" or "not_passed", which the status filter narrows to).
-    """
-    year = scope.year.start_year
-    people = pop.population(scope, current_start_year)
-    modules = pop.required_modules(scope)
-    qa = QuizAttempt
-    status = case((qa.passed.is_(True), literal("passed")), else_=literal("not_passed")).label("status")
-    rows = (
-        select(qa.id.label("attempt_id"), people.c.user_id, people.c.school_id, people.c.audience_id,
-               people.c.year_group, people.c.class_id, qa.module_id, qa.submitted_at, qa.locale, qa.quiz_version,
-               qa.score, qa.max_score, qa.percent, qa.passed, modules.c.position, status)
-        .select_from(qa)
-        .join(people, people.c.user_id == qa.user_id)
-        .join(modules, and_(modules.c.school_id == people.c.school_id, modules.c.audience_id == people.c.audience_id,
-                            modules.c.module_id == qa.module_id))
-        .where(qa.academic_year == year, qa.school_id.in_(scope.school_ids))
-    ).subquery("attempt_row")
-    conditions = _people_filters(rows, filters)
-    if filters.module is not None:
-        conditions.append(rows.c.module_id == filters.module)
-    if filters.status is not None:
-        conditions.append(rows.c.status == filters.status)
-    return select(rows).where(*conditions).subquery("attempt")
-
-
 def strand_scores(scope: Scope, strands: tuple[str, ...]) -> Select[tuple[object, ...]]:
     """Per attempt of the year (in the scope's schools), right and asked answers per strand, by attempt id.
 
-    Columns: attempt_id, then ``<strand>_correct`` and ``<strand>_asked`` for each strand. Ordered
-    by attempt id, so an export can stream it beside the attempts in the same order.
+    Columns: attempt_id, then ``<strand>_correct`` and ``<strand>_asked`` for each strand. Read in
+    the order of the answers' own index, so it streams from the first row, beside the attempts.
     """
     per_strand = []
     for strand in strands:
@@ -175,8 +146,19 @@ def strand_scores(scope: Scope, strands: tuple[str, ...]) -> Select[tuple[object
         per_strand.append(func.sum(case((QuizAnswer.strand == strand, 1), else_=0)).label(f"{strand}_asked"))
     return (select(QuizAnswer.attempt_id, *per_strand)
             .join(QuizAttempt, QuizAttempt.id == QuizAnswer.attempt_id)
-            .where(QuizAttempt.academic_year == scope.year.start_year, QuizAttempt.school_id.in_(scope.school_ids))
+            .where(in_year_and_scope_in_id_order(scope))
             .group_by(QuizAnswer.attempt_id).order_by(QuizAnswer.attempt_id))
+
+
+def in_year_and_scope_in_id_order(scope: Scope) -> ColumnElement[bool]:
+    """The year's quiz attempts in the scope's schools, as a filter that keeps reading in id order.
+
+    ``school_id + 0`` stops the database choosing the school index (which would have to sort half
+    a million rows before the first one is ready): the attempts are read by id and filtered as they
+    pass, so an export streams from its first row.
+    """
+    return and_(QuizAttempt.academic_year == scope.year.start_year,
+                (QuizAttempt.school_id + 0).in_(scope.school_ids))
 
 
 def consent_rows(scope: Scope, filters: Filters, current_start_year: int) -> Subquery:
