@@ -19,7 +19,7 @@ from eduplatform.db import db
 from eduplatform.records.models import Attendance, AttendanceKind, Attendee, QuizAnswer, QuizAttempt
 from eduplatform.reports import population as pop
 from eduplatform.reports import rows as records
-from eduplatform.reports.scope import Scope
+from eduplatform.reports.scope import Scope, plan_for_whole_populations
 from eduplatform.schools.models import SchoolClass
 
 Key = tuple[Any, ...]
@@ -61,6 +61,7 @@ class YearCounts:
 def count_year(scope: Scope, current_start_year: int, induction_module: str | None,
                class_signing_audience: str | None) -> YearCounts:
     """Run the audit's queries for ``scope.year`` (nine queries, however many people)."""
+    plan_for_whole_populations()
     counts = YearCounts()
     everyone = records.Filters()
     people = pop.population(scope, current_start_year)

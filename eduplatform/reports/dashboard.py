@@ -18,7 +18,7 @@ from eduplatform.db import db
 from eduplatform.i18n import _
 from eduplatform.records.programme import is_pupil_audience
 from eduplatform.reports import rows as records
-from eduplatform.reports.scope import Scope
+from eduplatform.reports.scope import Scope, plan_for_whole_populations
 from eduplatform.schools.models import SchoolClass, year_group_label
 
 PAGE_SIZE = 100
@@ -81,6 +81,7 @@ _DIMENSION = {"school": "school_id", "audience": "audience_id", "year_group": "y
 def build_dashboard(scope: Scope, filters: records.Filters, current_start_year: int, labels: dict[str, Any],
                     page: int = 1) -> Dashboard:
     """The figures of one dashboard page (four queries), or its people rows at the last level."""
+    plan_for_whole_populations()
     level = level_for(scope, filters)
     if level == "people":
         return _people_page(scope, filters, current_start_year, page)

@@ -29,7 +29,7 @@ from eduplatform.catalogue.model import Catalogue
 from eduplatform.db import db
 from eduplatform.reports import rows as records
 from eduplatform.reports.attempt_export import attempt_cells
-from eduplatform.reports.scope import Scope
+from eduplatform.reports.scope import Scope, plan_for_whole_populations
 from eduplatform.schools.models import School, SchoolClass, year_group_label
 
 KINDS = ("completions", "agreements", "attempts", "consents")
@@ -106,6 +106,7 @@ def export_rows(kind: str, scope: Scope, filters: records.Filters, current_start
     if kind == "attempts":
         yield from attempt_cells(scope, filters, current_start_year, strands, titles)
         return
+    plan_for_whole_populations()
     result = _stream(export_query(kind, scope, filters, current_start_year))
     try:
         yield from _cells(kind, result, titles, consent_texts)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, exists, func, literal, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, select
 
 from eduplatform.records.models import AgreementSignature, ConsentDecision, ModuleCompletion, QuizAnswer, QuizAttempt
 from eduplatform.reports import population as pop
@@ -105,25 +105,30 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
     agreements = pop.required_agreements(scope)
     versions = pop.agreement_versions(scope)
     sig = AgreementSignature
-    mine = and_(sig.user_id == people.c.user_id, sig.agreement_id == agreements.c.agreement_id,
-                sig.academic_year <= year)
-    current_text = exists().where(versions.c.school_id == people.c.school_id,
-                                  versions.c.agreement_id == sig.agreement_id, versions.c.locale == sig.locale,
-                                  versions.c.version == sig.agreement_version)
-    counting = and_(mine, sig.academic_year > year - agreements.c.years_valid, current_text)
-    latest = (select(sig.id).where(mine).order_by(sig.signed_at.desc(), sig.id.desc()).limit(1)
-              .correlate(people, agreements).scalar_subquery())
-    latest_row = AgreementSignature.__table__.alias("latest_signature")
-    status = case((exists().where(counting), literal("signed")),
-                  (latest_row.c.id.is_not(None), literal("needs_signing_again")),
+    of_scope = and_(sig.school_id.in_(scope.school_ids), sig.academic_year <= year)
+    # Each person's newest signature of each agreement up to this year (a window, not a subquery per row).
+    ranked = (select(sig.user_id, sig.agreement_id, sig.signed_at, sig.agreement_version, sig.method,
+                     func.row_number().over(partition_by=(sig.user_id, sig.agreement_id),
+                                            order_by=(sig.signed_at.desc(), sig.id.desc())).label("newest"))
+              .where(of_scope).subquery("ranked_signature"))
+    # The latest year each person signed one of this year's texts.
+    current = (select(sig.user_id, sig.agreement_id, func.max(sig.academic_year).label("signed_year"))
+               .join(versions, and_(versions.c.school_id == sig.school_id, versions.c.agreement_id == sig.agreement_id,
+                                    versions.c.locale == sig.locale, versions.c.version == sig.agreement_version))
+               .where(of_scope).group_by(sig.user_id, sig.agreement_id).subquery("current_signature"))
+    status = case((current.c.signed_year > year - agreements.c.years_valid, literal("signed")),
+                  (ranked.c.user_id.is_not(None), literal("needs_signing_again")),
                   else_=literal("not_signed")).label("status")
     rows = (
         select(people.c.user_id, people.c.school_id, people.c.audience_id, people.c.year_group, people.c.class_id,
-               agreements.c.agreement_id, agreements.c.position, latest_row.c.signed_at,
-               latest_row.c.agreement_version.label("version_signed"), latest_row.c.method, status)
+               agreements.c.agreement_id, agreements.c.position, ranked.c.signed_at,
+               ranked.c.agreement_version.label("version_signed"), ranked.c.method, status)
         .join(agreements, and_(agreements.c.school_id == people.c.school_id,
                                agreements.c.audience_id == people.c.audience_id))
-        .outerjoin(latest_row, latest_row.c.id == latest)
+        .outerjoin(ranked, and_(ranked.c.user_id == people.c.user_id,
+                                ranked.c.agreement_id == agreements.c.agreement_id, ranked.c.newest == 1))
+        .outerjoin(current, and_(current.c.user_id == people.c.user_id,
+                                 current.c.agreement_id == agreements.c.agreement_id))
     ).subquery("agreement_row")
     conditions = _people_filters(rows, filters)
     if filters.agreement is not None:
@@ -172,10 +177,11 @@ def consent_rows(scope: Scope, filters: Filters, current_start_year: int) -> Sub
     pupil_audiences = {audience.id for programme in scope.programmes.values() for audience in programme.audiences
                        if audience.learners == "pupils"}
     cd = ConsentDecision
-    latest = (select(cd.id).where(cd.child_id == people.c.user_id, cd.consent_id == items.c.consent_id,
-                                  cd.agreement_id == items.c.agreement_id)
-              .order_by(cd.decided_at.desc(), cd.id.desc()).limit(1).correlate(people, items).scalar_subquery())
-    decision = ConsentDecision.__table__.alias("latest_decision")
+    # Each child's newest decision on each item (a window, not a subquery per row).
+    decision = (select(cd.child_id, cd.agreement_id, cd.consent_id, cd.given, cd.decided_at, cd.parent_id,
+                       func.row_number().over(partition_by=(cd.child_id, cd.agreement_id, cd.consent_id),
+                                              order_by=(cd.decided_at.desc(), cd.id.desc())).label("newest"))
+                .where(cd.school_id.in_(scope.school_ids)).subquery("latest_decision"))
     status = case((decision.c.given.is_(True), literal("given")), (decision.c.given.is_(False), literal("refused")),
                   else_=literal("no_answer")).label("status")
     rows = (
@@ -183,7 +189,8 @@ def consent_rows(scope: Scope, filters: Filters, current_start_year: int) -> Sub
                items.c.agreement_id, items.c.consent_id, items.c.position, decision.c.given, decision.c.decided_at,
                decision.c.parent_id, status)
         .join(items, items.c.school_id == people.c.school_id)
-        .outerjoin(decision, decision.c.id == latest)
+        .outerjoin(decision, and_(decision.c.child_id == people.c.user_id, decision.c.consent_id == items.c.consent_id,
+                                  decision.c.agreement_id == items.c.agreement_id, decision.c.newest == 1))
         .where(people.c.audience_id.in_(sorted(pupil_audiences)))
     ).subquery("consent_row")
     conditions = _people_filters(rows, filters)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, select, text
 
 from eduplatform.academic_year import AcademicYear, local_date
 from eduplatform.access import visible_users
@@ -83,3 +83,16 @@ def build_scope(schools: list[School], year: AcademicYear, catalogue: Catalogue,
 
 def trust_schools(trust: Trust) -> list[School]:
     return list(db.session.scalars(select(School).where(School.trust_id == trust.id).order_by(School.name)))
+
+
+def plan_for_whole_populations() -> None:
+    """Tell PostgreSQL to plan this transaction's report queries for whole populations.
+
+    The people of a report come from a union of computed branches (audience from year group,
+    roles) whose size the planner cannot estimate: it guesses a few dozen rows and nests loops over
+    tens of thousands of signatures or completions, taking minutes. Reports read whole schools,
+    so hash and merge joins are always right; ``SET LOCAL`` ends with the transaction. Other
+    databases plan these queries well and are left alone.
+    """
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SET LOCAL enable_nestloop = off"))
