@@ -51,6 +51,7 @@ class MissedQuestion:
     module: str
     question: str
     prompt: str
+    #: Wrong answers to it this year, of all answers to it.
     wrong: int
     answered: int
 

@@ -49,7 +49,7 @@ class YearCounts:
     agreement_states: dict[Key, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     #: (school, audience, strand) -> (answers, right answers, attempts, attempts passed).
     strands: dict[Key, tuple[int, int, int, int]] = field(default_factory=dict)
-    #: (audience, module, question) -> (people who got it wrong at least once, people who answered it).
+    #: (audience, module, question) -> (wrong answers, answers).
     missed: dict[Key, tuple[int, int]] = field(default_factory=dict)
     #: (school,) -> {state: new starters} in the induction module.
     induction_new: dict[Key, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
@@ -61,8 +61,9 @@ class YearCounts:
 def count_year(scope: Scope, current_start_year: int, induction_module: str | None,
                class_signing_audience: str | None) -> YearCounts:
     """Run the audit's queries for ``scope.year`` (nine queries, however many people)."""
-    plan_for_whole_populations()
     counts = YearCounts()
+    _count_answers(scope, counts)  # by index for one school: planned as usual
+    plan_for_whole_populations()
     everyone = records.Filters()
     people = pop.population(scope, current_start_year)
     for school_id, audience_id, number in db.session.execute(
@@ -87,19 +88,20 @@ def count_year(scope: Scope, current_start_year: int, induction_module: str | No
             records.count_by(agreements, "school_id", "audience_id", "agreement_id")):
         counts.agreement_states[(school_id, audience_id, agreement_id)][state] = number
 
-    _count_answers(scope, counts)
     if induction_module is not None:
         _count_induction(scope, completions, induction_module, counts)
     _count_consents(scope, current_start_year, counts)
     if class_signing_audience is not None:
         _class_signings(scope, counts)
+    plan_for_whole_populations(on=False)
     return counts
 
 
 def _count_answers(scope: Scope, counts: YearCounts) -> None:
-    """Per strand: answers, right answers, attempts and attempts passed; per question: who got it wrong.
+    """Per strand: answers, right answers, attempts and attempts passed; per question: wrong answers.
 
-    One scan of the year's answers, grouped by question in the database. Every attempt at a quiz
+    One scan of the year's answers, grouped by question in the database (plain sums: no distinct
+    counts, so the database can aggregate as it reads). Every attempt at a quiz
     answers each of its questions once, so a strand's attempts (and passes) in a module are those of
     its busiest question. An attempt counts for the audience its module belongs to (attempts
     happened, whoever has left since).
@@ -109,23 +111,21 @@ def _count_answers(scope: Scope, counts: YearCounts) -> None:
                    for module in programme.modules}
     per_question = (
         select(qa.school_id, qa.module_id, ans.question_id, ans.strand, func.count(),
-               func.sum(case((ans.is_correct, 1), else_=0)), func.sum(case((qa.passed, 1), else_=0)),
-               func.count(distinct(case((ans.is_correct.is_(False), qa.user_id)))), func.count(distinct(qa.user_id)))
+               func.sum(case((ans.is_correct, 1), else_=0)), func.sum(case((qa.passed, 1), else_=0)))
         .join(ans, ans.attempt_id == qa.id)
         .where(qa.academic_year == scope.year.start_year, qa.school_id.in_(scope.school_ids))
         .group_by(qa.school_id, qa.module_id, ans.question_id, ans.strand))
     strands: dict[tuple[Any, ...], list[int]] = {}
     missed: dict[tuple[Any, ...], list[int]] = {}
-    for school_id, module_id, question_id, strand, answers, right, passed, wrong, answered in db.session.execute(
-            per_question):
+    for school_id, module_id, question_id, strand, answers, right, passed in db.session.execute(per_question):
         audience = audience_of.get((school_id, module_id))
         if audience is None:
             continue  # a module outside this year's programme
         totals = strands.setdefault((school_id, audience, strand, module_id), [0, 0, 0, 0])
         totals[0], totals[1] = totals[0] + answers, totals[1] + int(right or 0)
         totals[2], totals[3] = max(totals[2], answers), max(totals[3], int(passed or 0))
-        people = missed.setdefault((audience, module_id, question_id), [0, 0])
-        people[0], people[1] = people[0] + wrong, people[1] + answered
+        wrong = missed.setdefault((audience, module_id, question_id), [0, 0])
+        wrong[0], wrong[1] = wrong[0] + answers - int(right or 0), wrong[1] + answers
     for (school_id, audience, strand, _module), (answers, right, attempts, passed) in strands.items():
         before = counts.strands.get((school_id, audience, strand), (0, 0, 0, 0))
         counts.strands[(school_id, audience, strand)] = (before[0] + answers, before[1] + right,

@@ -25,7 +25,7 @@ class Bar:
 
 def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, weight: str = "normal") -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" text-anchor="{anchor}" '
-            f'fill="{INK}" font-family="DejaVu Sans, Arial, sans-serif">{escape(text)}</text>')
+            f'fill="{INK}" font-family="Liberation Sans, DejaVu Sans, Arial, sans-serif">{escape(text)}</text>')
 
 
 def _short(label: str, limit: int = 34) -> str:

@@ -85,14 +85,15 @@ def trust_schools(trust: Trust) -> list[School]:
     return list(db.session.scalars(select(School).where(School.trust_id == trust.id).order_by(School.name)))
 
 
-def plan_for_whole_populations() -> None:
+def plan_for_whole_populations(on: bool = True) -> None:
     """Tell PostgreSQL to plan this transaction's report queries for whole populations.
 
     The people of a report come from a union of computed branches (audience from year group,
     roles) whose size the planner cannot estimate: it guesses a few dozen rows and nests loops over
     tens of thousands of signatures or completions, taking minutes. Reports read whole schools,
-    so hash and merge joins are always right; ``SET LOCAL`` ends with the transaction. Other
+    so hash and merge joins are always right; ``SET LOCAL`` ends with the transaction. ``on=False``
+    gives the planner its usual choice back (queries that read one school's rows by index). Other
     databases plan these queries well and are left alone.
     """
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(text("SET LOCAL enable_nestloop = off"))
+        db.session.execute(text(f"SET LOCAL enable_nestloop = {'off' if on else 'on'}"))
