@@ -32,15 +32,7 @@ def _stream(query: Any) -> Any:
 def people_of(scope: Scope, filters: records.Filters, current_start_year: int) -> dict[int, dict[str, list[Any]]]:
     """user id -> audience -> the person's first cells (ids, names, audience, year group, class)."""
     people = pop.population(scope, current_start_year)
-    conditions = []
-    if filters.school_id is not None:
-        conditions.append(people.c.school_id == filters.school_id)
-    if filters.audience is not None:
-        conditions.append(people.c.audience_id == filters.audience)
-    if filters.year_group is not None:
-        conditions.append(people.c.year_group == filters.year_group)
-    if filters.class_id is not None:
-        conditions.append(people.c.class_id == filters.class_id)
+    conditions = records.people_filters(people, filters)
     found: dict[int, dict[str, list[Any]]] = {}
     query = (select(people.c.user_id, people.c.audience_id, people.c.year_group, School.slug, User.external_id,
                     User.username, User.first_name, User.last_name, SchoolClass.name)

@@ -105,3 +105,19 @@ def render_audit_document(audit: Audit) -> str:
     return render_template("reports/audit_document.html", audit=audit, charts=charts_for(audit),
                            measure_labels=MEASURE_LABELS, section_titles=SECTION_TITLES, levels=LEVELS,
                            page_css=page_numbers_css())
+
+
+def audit_file(audit: Audit, fmt: str) -> str | bytes:
+    """The audit as a file: "json", "csv", "html" or "pdf" (raises PdfUnavailableError without Pango)."""
+    import json
+
+    from flask import current_app
+
+    from eduplatform.reports.pdf import render_pdf
+
+    if fmt == "json":
+        return json.dumps(audit.to_json(), ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        return audit_csv(audit)
+    html = render_audit_document(audit)
+    return html if fmt == "html" else render_pdf(html, current_app.static_folder or "")

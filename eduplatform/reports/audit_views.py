@@ -7,10 +7,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,10 +35,10 @@ from eduplatform.reports import services
 from eduplatform.reports.audit import Audit
 from eduplatform.reports.audit_build import build_audit
 from eduplatform.reports.audit_labels import MEASURE_LABELS, SECTION_TITLES
-from eduplatform.reports.audit_render import audit_csv, charts_for, render_audit_document
+from eduplatform.reports.audit_render import audit_file, charts_for
 from eduplatform.reports.forms import ActionForm, AspectForm, SignOffForm, YearForm
 from eduplatform.reports.models import ActionPlanItem, AuditReview
-from eduplatform.reports.pdf import PdfUnavailableError, pdf_unavailable_reason, render_pdf
+from eduplatform.reports.pdf import PdfUnavailableError, pdf_unavailable_reason
 from eduplatform.reports.scope import build_scope, trust_schools
 from eduplatform.roles import Role
 from eduplatform.schools.models import School, Trust
@@ -265,19 +264,10 @@ def download(fmt: str) -> Response:
     year = requested_year(current_user)
     audit = _audit_of(school, trust, year)
     name = f"esafety-audit-{audit.subject['slug']}-{audit.year_label.replace('/', '-')}.{fmt}"
-    if fmt == "json":
-        body: Any = json.dumps(audit.to_json(), ensure_ascii=False, indent=2)
-    elif fmt == "csv":
-        body = audit_csv(audit)
-    else:
-        html = render_audit_document(audit)
-        if fmt == "html":
-            body = html
-        else:
-            try:
-                body = render_pdf(html, current_app.static_folder or "")
-            except PdfUnavailableError as error:
-                abort(503, description=str(error))
+    try:
+        body = audit_file(audit, fmt)
+    except PdfUnavailableError as error:
+        abort(503, description=str(error))
     for school_id in ([school.id] if school else [s.id for s in trust_schools(trust)] if trust else []):
         record_event(AuditAction.AUDIT_DOWNLOADED, actor=current_user, school_id=school_id,
                      details={"year": year.start_year, "format": fmt, "signed": audit.signed})

@@ -7,7 +7,6 @@ arguments and that ``--out`` can be written before any work; they write to a tem
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -163,8 +162,8 @@ def register(app: Flask) -> None:
                       out: str) -> None:
         """Write the yearly e-safety programme audit (a signed year reads back exactly as signed)."""
         from eduplatform.reports.audit_build import build_audit
-        from eduplatform.reports.audit_render import audit_csv, render_audit_document
-        from eduplatform.reports.pdf import PdfUnavailableError, pdf_unavailable_reason, render_pdf
+        from eduplatform.reports.audit_render import audit_file
+        from eduplatform.reports.pdf import PdfUnavailableError, pdf_unavailable_reason
         from eduplatform.reports.services import find_review
 
         db.read_only()
@@ -176,18 +175,11 @@ def register(app: Flask) -> None:
             catalogue = current_catalogue()
             review = find_review(scope.schools[0].id, scope.year) if len(scope.schools) == 1 else None
             audit = build_audit(scope, catalogue, current_app.config["DEFAULT_LOCALE"], review)
-            if fmt == "json":
-                body: Any = json.dumps(audit.to_json(), ensure_ascii=False, indent=2)
-            elif fmt == "csv":
-                body = audit_csv(audit)
-            else:
-                body = render_audit_document(audit)
-                if fmt == "pdf":
-                    try:
-                        body = render_pdf(body, current_app.static_folder or "")
-                    except PdfUnavailableError as error:
-                        output.abandon()
-                        raise click.ClickException(str(error)) from error
+            try:
+                body = audit_file(audit, fmt)
+            except PdfUnavailableError as error:
+                output.abandon()
+                raise click.ClickException(str(error)) from error
         _write(output, lambda: body)
         for school in scope.schools:
             record_event(AuditAction.AUDIT_DOWNLOADED, school_id=school.id,

@@ -10,6 +10,7 @@ behind it can never disagree.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, select
 
@@ -41,7 +42,8 @@ class Filters:
         return replace(self, **dict.fromkeys(names))
 
 
-def _people_filters(rows: Subquery, filters: Filters) -> list[object]:
+def people_filters(rows: Any, filters: Filters) -> list[object]:
+    """The conditions of ``filters`` that narrow people (school, audience, year group, class)."""
     conditions = []
     if filters.school_id is not None:
         conditions.append(rows.c.school_id == filters.school_id)
@@ -85,7 +87,7 @@ def completion_rows(scope: Scope, filters: Filters, current_start_year: int) -> 
                   (grouped.c.due < pop.today_literal(scope), literal("overdue")),
                   (grouped.c.started == 1, literal("in_progress")), else_=literal("not_started")).label("status")
     rows = select(*(c for c in grouped.c if c.name != "started"), status).subquery("completion_row")
-    conditions = _people_filters(rows, filters)
+    conditions = people_filters(rows, filters)
     if filters.module is not None:
         conditions.append(rows.c.module_id == filters.module)
     if filters.status is not None:
@@ -130,7 +132,7 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
         .outerjoin(current, and_(current.c.user_id == people.c.user_id,
                                  current.c.agreement_id == agreements.c.agreement_id))
     ).subquery("agreement_row")
-    conditions = _people_filters(rows, filters)
+    conditions = people_filters(rows, filters)
     if filters.agreement is not None:
         conditions.append(rows.c.agreement_id == filters.agreement)
     if filters.status is not None:
@@ -193,7 +195,7 @@ def consent_rows(scope: Scope, filters: Filters, current_start_year: int) -> Sub
                                   decision.c.agreement_id == items.c.agreement_id, decision.c.newest == 1))
         .where(people.c.audience_id.in_(sorted(pupil_audiences)))
     ).subquery("consent_row")
-    conditions = _people_filters(rows, filters)
+    conditions = people_filters(rows, filters)
     if filters.status is not None:
         conditions.append(rows.c.status == filters.status)
     return select(rows).where(*conditions).subquery("consent")
