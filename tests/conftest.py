@@ -311,3 +311,25 @@ def concurrent_app(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[F
     yield application
     application.extensions["eduplatform.db"].engine.dispose()
     drop()
+
+
+def run_together(*actions: Callable[[], Any]) -> list[BaseException]:
+    """Start every action in its own thread at the same moment; return what any of them raised."""
+    import threading
+
+    barrier = threading.Barrier(len(actions))
+    errors: list[BaseException] = []
+
+    def run(action: Callable[[], Any]) -> None:
+        try:
+            barrier.wait()
+            action()
+        except BaseException as error:  # reported to the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors

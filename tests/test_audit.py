@@ -24,7 +24,7 @@ from eduplatform.reports.models import AuditReview
 from eduplatform.reports.scope import build_scope
 from eduplatform.roles import Role
 from eduplatform.schools.models import School
-from tests.conftest import Auth, run_in_app
+from tests.conftest import Auth, run_in_app, run_together
 from tests.records_world import RecordsWorld, build_records_world
 from tests.test_records import _count_queries
 
@@ -317,8 +317,6 @@ def test_without_pango_the_pdf_says_so_and_everything_else_works(client, auth: A
 
 def test_parallel_first_edits_make_one_review_and_keep_every_rating(concurrent_app) -> None:
     """Six requests rate aspects of a school's audit at once, before any review exists (SQLite and PostgreSQL)."""
-    import threading
-
     from eduplatform.accounts.services import create_user
     from eduplatform.reports import services as audit_services
     from eduplatform.reports.models import AspectRating
@@ -331,25 +329,13 @@ def test_parallel_first_edits_make_one_review_and_keep_every_rating(concurrent_a
                              school_id=school.id)
         db.session.commit()
         school_id, editor_id, year = school.id, editor.id, current_year(school)
-    barrier = threading.Barrier(6)
-    errors: list[BaseException] = []
-
     def rate(number: int) -> None:
-        try:
-            with concurrent_app.test_request_context("/", method="POST"):
-                barrier.wait()
-                audit_services.rate_aspect(school_id, year, f"aspect-{number}", level=1 + number % 5, commentary="",
-                                           evidence=None, editor=db.session.get(type(editor), editor_id))
-                db.session.commit()
-        except BaseException as error:
-            errors.append(error)
+        with concurrent_app.test_request_context("/", method="POST"):
+            audit_services.rate_aspect(school_id, year, f"aspect-{number}", level=1 + number % 5, commentary="",
+                                       evidence=None, editor=db.session.get(type(editor), editor_id))
+            db.session.commit()
 
-    threads = [threading.Thread(target=rate, args=(number,)) for number in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_together(*[lambda number=number: rate(number) for number in range(6)]) == []
     with concurrent_app.app_context():
         assert len(db.session.scalars(select(AuditReview)).all()) == 1
         assert sorted(db.session.scalars(select(AspectRating.aspect_id))) == [f"aspect-{n}" for n in range(6)]

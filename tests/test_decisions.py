@@ -3,7 +3,6 @@ writing during GET requests, and the personal data map."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from eduplatform.roles import Role
 from eduplatform.schools.models import School
 from eduplatform.schools.services import create_school
 from eduplatform.schools.years import current_year
-from tests.conftest import PASSWORD, Auth, run_in_app
+from tests.conftest import PASSWORD, Auth, run_in_app, run_together
 
 # --- Which year --------------------------------------------------------------------------------
 
@@ -141,24 +140,13 @@ def test_concurrent_first_records_store_exactly_one_programme(concurrent_app) ->
         school_id = create_school(name="Race", slug="race").id
         db.session.commit()
     year = AcademicYear(2026)
-    barrier = threading.Barrier(6)
-    errors: list[BaseException] = []
 
     def first_record() -> None:
-        try:
-            with concurrent_app.test_request_context("/", method="POST"):
-                barrier.wait()
-                ensure_programme_snapshot(school_id, year, current_catalogue())
-                db.session.commit()
-        except BaseException as error:
-            errors.append(error)
+        with concurrent_app.test_request_context("/", method="POST"):
+            ensure_programme_snapshot(school_id, year, current_catalogue())
+            db.session.commit()
 
-    threads = [threading.Thread(target=first_record) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    assert run_together(*[first_record] * 6) == []
     with concurrent_app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ProgrammeSnapshot)) == 1
 
@@ -193,12 +181,10 @@ def test_logging_during_gets_never_locks_the_database_under_parallel_writers(con
         subject_id = pupils[0].id
         lessons = current_catalogue().modules["ks2-passwords"].lesson_ids
     failures: list[str] = []
-    barrier = threading.Barrier(readers + writers)
 
     def reader() -> None:
         client = concurrent_app.test_client()
         Auth(client).login(coordinator_name)
-        barrier.wait()
         for _ in range(rounds):
             response = client.get(f"/people/{subject_id}")
             if response.status_code != 200:
@@ -208,19 +194,13 @@ def test_logging_during_gets_never_locks_the_database_under_parallel_writers(con
         client = concurrent_app.test_client()
         auth = Auth(client)
         auth.login(username)
-        barrier.wait()
         for number in range(rounds):
             lesson = lessons[number % len(lessons)]
             response = auth.post(f"/modules/ks2-passwords/lessons/{lesson}/read", token_from="/")
             if response.status_code != 302:
                 failures.append(f"POST {response.status_code}")
 
-    threads = ([threading.Thread(target=reader) for _ in range(readers)]
-               + [threading.Thread(target=writer, args=(name,)) for name in pupil_names])
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    assert run_together(*[reader] * readers, *[lambda name=name: writer(name) for name in pupil_names]) == []
     assert failures == []
     with concurrent_app.app_context():
         logged = db.session.scalar(select(func.count()).select_from(AuditEvent).where(

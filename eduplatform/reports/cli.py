@@ -24,14 +24,10 @@ from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
 from eduplatform.db import current_revision, db, head_revision
 from eduplatform.reports.exports import KINDS, columns_of, csv_chunks, export_rows
-from eduplatform.reports.rows import Filters
+from eduplatform.reports.rows import STATES_OF_KIND, Filters
 from eduplatform.reports.scope import Scope, build_scope, trust_schools
 from eduplatform.schools.models import School, Trust
 from eduplatform.schools.years import current_year
-
-STATES = {"completions": ("completed", "overdue", "in_progress", "not_started"),
-          "agreements": ("signed", "needs_signing_again", "not_signed"),
-          "attempts": ("passed", "not_passed"), "consents": ("given", "refused", "no_answer")}
 
 
 def _scope(year_text: str | None, school_slug: str | None, trust_slug: str | None) -> Scope:
@@ -130,8 +126,8 @@ def register(app: Flask) -> None:
         if audience is not None and scope.any_programme().audience(audience) is None:
             known = ", ".join(a.id for a in scope.any_programme().audiences)
             raise click.ClickException(f"No audience '{audience}' in the programme of {scope.year.label}: {known}.")
-        if status is not None and status not in STATES[kind]:
-            raise click.ClickException(f"No status '{status}' in {kind}: {', '.join(STATES[kind])}.")
+        if status is not None and status not in STATES_OF_KIND[kind]:
+            raise click.ClickException(f"No status '{status}' in {kind}: {', '.join(STATES_OF_KIND[kind])}.")
         output = _Output(out)
         catalogue = current_catalogue()
         counted = [0]

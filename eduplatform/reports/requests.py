@@ -17,14 +17,11 @@ from eduplatform.access import overseen_schools
 from eduplatform.catalogue import current_catalogue
 from eduplatform.db import db
 from eduplatform.i18n import _
-from eduplatform.reports.rows import AGREEMENT_STATES, COMPLETION_STATES, CONSENT_STATES, Filters
+from eduplatform.reports.rows import STATES_OF_KIND, Filters
 from eduplatform.reports.scope import Scope, build_scope
 from eduplatform.roles import Role
 from eduplatform.schools.models import LAST_YEAR_GROUP, NURSERY, SchoolClass, Trust
 from eduplatform.schools.years import current_year, requested_year
-
-STATES = {"completions": COMPLETION_STATES, "agreements": AGREEMENT_STATES, "consents": CONSENT_STATES,
-          "attempts": ("passed", "not_passed")}
 
 
 def _bad(message: str) -> None:
@@ -73,7 +70,7 @@ def filters_from_request(scope: Scope, kind: str = "completions") -> Filters:
         _bad(_("There is no agreement called %(value)s in the programme of %(year)s.", value=agreement[:60],
                year=scope.year.label))
     status = args.get("status") or None
-    if status is not None and status not in STATES[kind]:
+    if status is not None and status not in STATES_OF_KIND[kind]:
         _bad(_("%(value)s is not a status of these records.", value=status[:40]))
     return Filters(school_id=school_id, audience=audience, year_group=year_group, class_id=class_id, module=module,
                    agreement=agreement, status=status)

@@ -24,6 +24,9 @@ COMPLETION_STATES = ("completed", "overdue", "in_progress", "not_started")
 AGREEMENT_STATES = ("signed", "needs_signing_again", "not_signed")
 #: A child's answer on one consent item.
 CONSENT_STATES = ("given", "refused", "no_answer")
+#: The statuses each export kind can be narrowed to (web ``?status=`` and ``--status``).
+STATES_OF_KIND = {"completions": COMPLETION_STATES, "agreements": AGREEMENT_STATES, "consents": CONSENT_STATES,
+                  "attempts": ("passed", "not_passed")}
 
 
 @dataclass(frozen=True)
