@@ -14,6 +14,7 @@ from flask import Flask, request
 
 from eduplatform import config as settings
 from eduplatform.access import refuse_undeclared_views
+from eduplatform.accounts.sso import init_sso
 from eduplatform.catalogue import load_catalogue
 from eduplatform.db import db, import_models
 from eduplatform.errors import register_error_handlers
@@ -62,6 +63,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)
     _init_login(app)
+    init_sso(app)
     _register_blueprints(app)
     register_error_handlers(app)
     app.before_request(lambda: refuse_undeclared_views(app.view_functions))
@@ -97,10 +99,12 @@ def _init_login(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from eduplatform.accounts.views import bp as accounts_bp
+    from eduplatform.admin.views import bp as admin_bp
     from eduplatform.agreements.views import bp as agreements_bp
     from eduplatform.classroom.views import bp as classroom_bp
     from eduplatform.health.views import bp as health_bp
     from eduplatform.learning.views import bp as learning_bp
+    from eduplatform.people.manage_views import bp as manage_people_bp
     from eduplatform.people.views import bp as people_bp
     from eduplatform.reports.audit_views import bp as audits_bp
     from eduplatform.reports.views import bp as reports_bp
@@ -108,7 +112,7 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.signin.views import bp as signin_bp
 
     for blueprint in (accounts_bp, learning_bp, agreements_bp, people_bp, health_bp, classroom_bp, roster_bp,
-                      signin_bp, reports_bp, audits_bp):
+                      signin_bp, reports_bp, audits_bp, manage_people_bp, admin_bp):
         app.register_blueprint(blueprint)
 
 
@@ -135,6 +139,7 @@ def _register_template_helpers(app: Flask) -> None:
     from eduplatform.access import Permission, can
     from eduplatform.catalogue import current_catalogue
     from eduplatform.forms import EmptyForm
+    from eduplatform.roles import Role
     from eduplatform.schools.models import year_group_label
 
     @app.context_processor
@@ -142,6 +147,7 @@ def _register_template_helpers(app: Flask) -> None:
         return {
             "can": lambda permission: can(current_user, permission),
             "Permission": Permission,
+            "Role": Role,
             "catalogue": current_catalogue(),
             "locale": str(get_locale()),  # chosen once per request by Flask-Babel
             "empty_form": EmptyForm,

@@ -69,6 +69,12 @@ class Permission(StrEnum):
     READ_AUDIT = "read_audit"
     #: See the school's access log: who exported, downloaded or viewed records.
     VIEW_ACCESS_LOG = "view_access_log"
+    #: Add, edit, disable one person; reset an adult's password; give roles and the DSL duty.
+    MANAGE_PEOPLE = "manage_people"
+    #: Change a school's settings: language, time zone, help contacts, DSL contact, single sign-on.
+    MANAGE_SCHOOL_SETTINGS = "manage_school_settings"
+    #: Create trusts and schools, rename them, move a school between trusts.
+    MANAGE_SCHOOLS = "manage_schools"
 
 
 _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
@@ -82,11 +88,13 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                                              Permission.TEACH_CLASSES, Permission.IMPORT_ROSTER,
                                              Permission.EXPORT_RECORDS, Permission.EDIT_AUDIT, Permission.READ_AUDIT,
-                                             Permission.VIEW_ACCESS_LOG}),
+                                             Permission.VIEW_ACCESS_LOG, Permission.MANAGE_PEOPLE,
+                                             Permission.MANAGE_SCHOOL_SETTINGS}),
     Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                                 Permission.EXPORT_RECORDS, Permission.READ_AUDIT}),
     Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
-                           Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_ACCESS_LOG}),
+                           Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_ACCESS_LOG,
+                           Permission.MANAGE_PEOPLE, Permission.MANAGE_SCHOOL_SETTINGS, Permission.MANAGE_SCHOOLS}),
 }
 
 
@@ -291,6 +299,48 @@ def get_school_record_or_404(actor: Any, model: Any, record_id: int) -> Any:
     if record is None:
         abort(404)
     return record
+
+
+# --- Managing schools and people -------------------------------------------------------------
+
+
+def managed_schools(actor: Any) -> ColumnElement[bool]:
+    """A filter on :class:`School`: the schools whose settings and people the actor manages.
+
+    Administrators every school; a coordinator their own; anyone else none (trust leads oversee
+    their schools' records but do not manage their people).
+    """
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return false()
+    if Role.ADMIN in actor.roles:
+        return true()
+    if Role.COORDINATOR in actor.roles and actor.school_id is not None:
+        return School.id == actor.school_id
+    return false()
+
+
+def managed_school_or_404(actor: Any, school_id: int) -> School:
+    """A school whose settings and people the actor manages (:func:`managed_schools`); else "not found"."""
+    school = db.session.scalar(select(School).where(School.id == school_id, managed_schools(actor)))
+    if school is None:
+        abort(404)
+    return school
+
+
+def may_manage_person(actor: Any, person: User) -> bool:
+    """Whether the actor may edit, disable or reset ``person`` (the rule of :func:`managed_person_or_404`)."""
+    if person.school_id is None or not can(actor, Permission.MANAGE_PEOPLE):
+        return False
+    return Role.ADMIN in actor.roles or actor.school_id == person.school_id
+
+
+def managed_person_or_404(actor: Any, user_id: int) -> User:
+    """A person of a school the actor manages; anyone else (or a trust lead or administrator) is "not found"."""
+    person = db.session.scalar(select(User).where(
+        User.id == user_id, User.school_id.in_(select(School.id).where(managed_schools(actor)))))
+    if person is None:
+        abort(404)
+    return person
 
 
 # --- Managing a class's sign-in: codes, login cards, resetting pupils -------------------------

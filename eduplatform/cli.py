@@ -19,10 +19,12 @@ def _database_ready() -> bool:
 
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
+    from eduplatform.people.cli import register as register_people_commands
     from eduplatform.records.cli import register as register_records_commands
     from eduplatform.reports.cli import register as register_reports_commands
     from eduplatform.roster.cli import register as register_roster_commands
 
+    register_people_commands(app)
     register_roster_commands(app)
     register_records_commands(app)
     register_reports_commands(app)

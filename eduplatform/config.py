@@ -51,6 +51,16 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_IN_BLOCK_MINUTES": 15,
     #: SQLite busy timeout, in seconds: how long a writer waits for the lock.
     "SQLITE_BUSY_TIMEOUT": 15,
+    #: Single sign-on (OpenID Connect). A provider is offered once its client id is set and a school
+    #: turns it on for its email domain. Register the site with the provider with the redirect URI
+    #: ``https://<your site>/login/sso/<google|microsoft>/callback``.
+    "SSO_GOOGLE_CLIENT_ID": "",
+    "SSO_GOOGLE_CLIENT_SECRET": "",
+    "SSO_GOOGLE_METADATA_URL": "https://accounts.google.com/.well-known/openid-configuration",
+    "SSO_MICROSOFT_CLIENT_ID": "",
+    "SSO_MICROSOFT_CLIENT_SECRET": "",
+    #: The multi-tenant endpoint: each school names its own directory (tenant), checked on every token.
+    "SSO_MICROSOFT_METADATA_URL": "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
 }
 
 _ENV_PREFIX = "EDUPLATFORM_"
@@ -126,6 +136,9 @@ def validate(settings: dict[str, Any]) -> None:
         raise ConfigError("SESSION_MINUTES must be at least 5")
     if settings["ENV"] == "production" and settings["PASSWORD_HASH_METHOD"]:
         raise ConfigError("PASSWORD_HASH_METHOD is for the test suite only: leave it empty in production")
+    for provider in ("GOOGLE", "MICROSOFT"):
+        if settings[f"SSO_{provider}_CLIENT_ID"] and not settings[f"SSO_{provider}_CLIENT_SECRET"]:
+            raise ConfigError(f"SSO_{provider}_CLIENT_SECRET must be set with SSO_{provider}_CLIENT_ID")
     url = settings["DATABASE_URL"]
     if not (url.startswith("sqlite:") or url.startswith("postgresql")):
         raise ConfigError("DATABASE_URL must be a SQLite or PostgreSQL URL")

@@ -37,3 +37,22 @@ ROLE_TITLES = {
     Role.TRUST_LEAD: _l("Trust lead"),
     Role.ADMIN: _l("Administrator"),
 }
+
+
+class Duty(StrEnum):
+    """A safeguarding duty a member of staff may hold on top of their roles."""
+
+    #: The Designated Safeguarding Lead: named in "Where to get help", renews DSL training every 2 years.
+    DSL = "dsl"
+    #: A deputy DSL: the same training; named after the DSL.
+    DEPUTY_DSL = "deputy_dsl"
+
+    @property
+    def title(self) -> str:
+        return str(DUTY_TITLES[self])
+
+
+DUTY_TITLES = {
+    Duty.DSL: _l("Designated Safeguarding Lead (DSL)"),
+    Duty.DEPUTY_DSL: _l("Deputy DSL"),
+}

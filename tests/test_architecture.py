@@ -16,7 +16,7 @@ import eduplatform
 PACKAGE = Path(eduplatform.__file__).parent
 CORE = {"config", "db", "access", "roles", "academic_year", "i18n", "forms", "rendering", "errors", "extensions"}
 LOWER = CORE | {"catalogue", "accounts", "schools", "records"}
-FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health"}
+FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health", "admin"}
 OVERSIGHT = {"reports", "audit", "privacy"}
 #: The app's wiring and the demo builder (which writes a whole school, audit included) may import anything.
 WIRING = {"__init__", "cli", "demo"}

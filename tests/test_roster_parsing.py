@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from eduplatform.accounts.usernames import ascii_letters, username_base
 from eduplatform.roles import Role
 from eduplatform.roster.parsing import parse_date, parse_roster, parse_year_group
 from eduplatform.roster.problems import MESSAGES, Problem
-from eduplatform.roster.usernames import ascii_letters, username_base
 
 FIXTURES = Path(__file__).parent / "fixtures" / "roster"
 HEADER = "external_id,first_name,last_name,role,year_group,class,username,email,parent_of,start_date"

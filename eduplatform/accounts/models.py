@@ -10,10 +10,12 @@ from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduplatform.db import Base, personal_data, utcnow
-from eduplatform.roles import Role
+from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import School
 
 ROLE_ENUM = Enum(Role, name="role", values_callable=lambda roles: [role.value for role in roles],
+                 native_enum=False, length=20, validate_strings=True)
+DUTY_ENUM = Enum(Duty, name="duty", values_callable=lambda duties: [duty.value for duty in duties],
                  native_enum=False, length=20, validate_strings=True)
 
 
@@ -77,10 +79,16 @@ class User(UserMixin, Base):
     role_rows: Mapped[list[UserRole]] = relationship(
         cascade="all, delete-orphan", lazy="selectin", back_populates="user"
     )
+    #: Loaded when asked for (few pages need duties), so signing a request in costs no extra query.
+    duty_rows: Mapped[list[UserDuty]] = relationship(cascade="all, delete-orphan", lazy="select")
 
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(row.role for row in self.role_rows)
+
+    @property
+    def duties(self) -> frozenset[Duty]:
+        return frozenset(row.duty for row in self.duty_rows)
 
     def has_role(self, *roles: Role) -> bool:
         return any(role in self.roles for role in roles)
@@ -114,6 +122,16 @@ class UserRole(Base):
     role: Mapped[Role] = mapped_column(ROLE_ENUM, primary_key=True)
 
     user: Mapped[User] = relationship(back_populates="role_rows")
+
+
+class UserDuty(Base):
+    """A safeguarding duty (DSL or deputy) held by a member of staff."""
+
+    __tablename__ = "user_duty"
+    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
+    duty: Mapped[Duty] = mapped_column(DUTY_ENUM, primary_key=True)
 
 
 class ParentLink(Base):

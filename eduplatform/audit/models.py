@@ -27,6 +27,19 @@ class AuditAction(StrEnum):
     AUDIT_DOWNLOADED = "audit_downloaded"
     #: The yearly audit was signed off and frozen.
     AUDIT_SIGNED = "audit_signed"
+    #: A person was added one by one (not by a roster import).
+    PERSON_ADDED = "person_added"
+    #: A person's details, roles or duties were changed one by one.
+    PERSON_CHANGED = "person_changed"
+    #: An account was disabled, or enabled again.
+    ACCOUNT_DISABLED = "account_disabled"
+    ACCOUNT_ENABLED = "account_enabled"
+    #: A new first password was issued to an adult by a coordinator or administrator.
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (an action name, not a password)
+    #: A trust or school was created, or its settings (language, time zone, help, sign-on) changed.
+    SCHOOL_CREATED = "school_created"
+    SCHOOL_CHANGED = "school_changed"
+    TRUST_CHANGED = "trust_changed"
 
 
 class AuditEvent(Base):

@@ -276,11 +276,12 @@ def read_help(folder: Path, known_audiences: set[str], problems: Problems) -> tu
     contacts = []
     for number, raw in enumerate(data["contacts"], start=1):
         where = f"contact #{number}"
-        if not isinstance(raw, dict) or not check_keys(path, where, raw, {"name", "detail", "audiences"}, set(),
+        if not isinstance(raw, dict) or not check_keys(path, where, raw, {"name", "detail", "audiences"}, {"id"},
                                                        problems):
             continue
         for audience in raw["audiences"] or []:
             if audience not in known_audiences:
                 problems.add(path, f"{where}: unknown audience '{audience}'")
-        contacts.append(HelpContact(str(raw["name"]), str(raw["detail"]), frozenset(raw["audiences"] or [])))
+        contacts.append(HelpContact(str(raw["name"]), str(raw["detail"]), frozenset(raw["audiences"] or []),
+                                    str(raw["id"]) if raw.get("id") is not None else None))
     return tuple(contacts)

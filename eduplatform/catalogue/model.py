@@ -206,6 +206,8 @@ class HelpContact:
     name: str
     detail: str
     audiences: frozenset[str]
+    #: ``dsl`` marks the generic "ask for the DSL" entry that a school's own DSL details replace.
+    id: str | None = None
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear, local_date
-from eduplatform.access import Permission, learner_audience_ids, learner_module_or_404, requires
+from eduplatform.access import Permission, learner_module_or_404, requires
 from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import Lesson, Module, Term
 from eduplatform.db import utcnow
@@ -20,6 +20,7 @@ from eduplatform.i18n import _
 from eduplatform.learning.forms import build_quiz_form, field_name, responses_from
 from eduplatform.records import queries, services
 from eduplatform.records.grading import grade
+from eduplatform.schools.help import where_to_get_help
 from eduplatform.schools.years import current_year, requested_year, time_zone_of
 
 bp = Blueprint("learning", __name__)
@@ -91,7 +92,7 @@ def show_lesson(module_id: str, lesson_id: str) -> str:
         "learning/lesson.html", module=module, lesson=lesson, position=position,
         content=catalogue.module_content(module.id, str(get_locale())),
         already_read=lesson.id in queries.lessons_read(current_user.id, module, current_year(current_user)),
-        help_contacts=catalogue.help_for(learner_audience_ids(current_user), str(get_locale())),
+        help_contacts=where_to_get_help(current_user, catalogue, str(get_locale())),
         form=EmptyForm(),
     )
 

@@ -7,11 +7,12 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from eduplatform.access import Permission, get_visible_user_or_404, requires
+from eduplatform.access import Permission, can, get_visible_user_or_404, may_manage_person, requires
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
 from eduplatform.db import db
+from eduplatform.forms import EmptyForm
 from eduplatform.people.queries import PAGE_SIZE, people_in_scope
 from eduplatform.records import queries
 from eduplatform.roles import Role
@@ -31,7 +32,8 @@ def list_people() -> str:
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     people = db.session.scalars(query.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)).all()
     return render_template("people/list_people.html", people=people, search=search, role=role, page=page,
-                           pages=max(1, -(-total // PAGE_SIZE)), total=total, roles=list(Role))
+                           pages=max(1, -(-total // PAGE_SIZE)), total=total, roles=list(Role),
+                           add_to_school=current_user.school if can(current_user, Permission.MANAGE_PEOPLE) else None)
 
 
 @bp.route("/people/<int:user_id>")
@@ -49,6 +51,7 @@ def show_person(user_id: int) -> str:
         module_statuses=queries.module_statuses(current_user, person.id, modules, year),
         agreement_statuses=queries.agreement_statuses(current_user, person.id, agreements, catalogue, year),
         signatures=queries.signatures_of(person.id),
+        may_manage=may_manage_person(current_user, person), manage_form=EmptyForm(),
         consents=queries.current_consents([person.id]),
         consent_texts={consent.id: consent.text for agreement in catalogue.agreements.values()
                        for consent in catalogue.agreement_content(agreement.id, str(get_locale())).consents},

@@ -30,7 +30,8 @@ def _school(slug: str | None) -> School:
         return school
     schools = list(db.session.scalars(select(School).order_by(School.slug).limit(2)))
     if not schools:
-        raise click.ClickException("There is no school yet.")
+        raise click.ClickException("There is no school yet: create one with "
+                                   "'flask --app app create-school --name NAME --slug SLUG'.")
     if len(schools) > 1:
         slugs = ", ".join(db.session.scalars(select(School.slug).order_by(School.slug)))
         raise click.ClickException(f"There is more than one school: name one with --school ({slugs}).")

@@ -25,11 +25,11 @@ from sqlalchemy import select
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import ParentLink, User
+from eduplatform.accounts.usernames import UsernameAllocator
 from eduplatform.db import db
 from eduplatform.roles import Role
 from eduplatform.roster.parsing import ParsedFile, RosterRow
 from eduplatform.roster.problems import Problem
-from eduplatform.roster.usernames import UsernameAllocator
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
 from eduplatform.signin.pictures import uses_pictures
 

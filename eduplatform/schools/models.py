@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduplatform.db import Base, personal_data, utcnow
@@ -46,8 +46,39 @@ class School(Base):
     time_zone: Mapped[str] = mapped_column(String(64), default="Europe/London", server_default="Europe/London")
     #: When the school was added.
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: How to reach the DSL and deputies (room, phone, hours), shown in "Where to get help" with their names.
+    dsl_contact: Mapped[Optional[str]] = mapped_column(Text)
+    #: Single sign-on: ``google`` or ``microsoft`` (see :data:`SSO_PROVIDERS`); None for passwords only.
+    sso_provider: Mapped[Optional[str]] = mapped_column(String(20))
+    #: The email domain whose accounts may sign in with ``sso_provider``, e.g. ``oakfield.sch.uk``.
+    sso_domain: Mapped[Optional[str]] = mapped_column(String(253))
+    #: Microsoft: the school's directory (tenant) id; only tokens from that tenant are accepted.
+    sso_tenant: Mapped[Optional[str]] = mapped_column(String(64))
 
     trust: Mapped[Optional[Trust]] = relationship(back_populates="schools")
+    help_contacts: Mapped[list[SchoolHelpContact]] = relationship(
+        order_by="SchoolHelpContact.id", cascade="all, delete-orphan")
+
+
+#: The single sign-on services a school can choose.
+SSO_PROVIDERS = ("google", "microsoft")
+
+
+class SchoolHelpContact(Base):
+    """A school's own contact shown in "Where to get help" (a local service, the school nurse ...)."""
+
+    __tablename__ = "school_help_contact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id", ondelete="CASCADE"), index=True)
+    #: Who or what, e.g. ``Mrs Hussain, school counsellor``.
+    name: Mapped[str] = mapped_column(String(200))
+    #: How to reach them.
+    detail: Mapped[str] = mapped_column(Text)
+    #: Shown to pupils.
+    for_pupils: Mapped[bool] = mapped_column(default=True)
+    #: Shown to adults (staff, governors, parents, visitors).
+    for_adults: Mapped[bool] = mapped_column(default=True)
 
 
 class SchoolClass(Base):

@@ -1,0 +1,1 @@
+"""The administrator's screens: trusts and schools, and each school's settings."""
