@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length
 
 from eduplatform.forms import BaseForm
@@ -25,8 +25,9 @@ class SchoolSettingsForm(BaseForm):
     time_zone = StringField(_l("Time zone"), validators=[Length(max=64)])
     dsl_contact = TextAreaField(_l("How to reach the DSL and deputies (room, phone, times)"),
                                 validators=[Length(max=1000)])
-    sso_provider = SelectField(_l("Sign in with"), choices=[("", _l("Usernames and passwords only")),
-                                                            ("google", "Google"), ("microsoft", "Microsoft")])
+    sso_provider = SelectField(_l("Sign in with"), choices=[
+        SelectChoice("", _l("Usernames and passwords only")), SelectChoice("google", "Google"),
+        SelectChoice("microsoft", "Microsoft")])
     sso_domain = StringField(_l("Email domain of the school's accounts"), validators=[Length(max=253)])
     sso_tenant = StringField(_l("Microsoft only: directory (tenant) ID"), validators=[Length(max=64)])
     submit = SubmitField(_l("Save settings"))

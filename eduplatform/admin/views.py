@@ -12,6 +12,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from eduplatform.access import Permission, managed_school_or_404, requires
 from eduplatform.accounts.sso import PROVIDER_NAMES, configured_providers
@@ -31,7 +32,7 @@ bp = Blueprint("admin", __name__)
 
 def _trust_choices() -> list[tuple[str, str]]:
     trusts = db.session.execute(select(Trust.id, Trust.name).order_by(Trust.name)).all()
-    return [("", _("No trust"))] + [(str(trust_id), name) for trust_id, name in trusts]
+    return [SelectChoice("", _("No trust"))] + [SelectChoice(str(trust_id), name) for trust_id, name in trusts]
 
 
 def _trust(value: str | None) -> Trust | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms import DateField, SelectChoice, SelectField, StringField, SubmitField
 from wtforms.validators import Length, Optional, Regexp
 
 from eduplatform.forms import BaseForm, CheckboxesField
@@ -30,10 +30,11 @@ class PersonForm(BaseForm):
     email = StringField(_l("Email (adults; needed for Google or Microsoft sign-in)"),
                         validators=[Optional(), Length(max=254),
                                     Regexp(EMAIL, message=_l("Enter an email address such as name@school.sch.uk."))])
-    roles = CheckboxesField(_l("Roles"), choices=[(role.value, role.title) for role in SCHOOL_ROLES])
-    duties = CheckboxesField(_l("Safeguarding duty (staff)"), choices=[(duty.value, duty.title) for duty in Duty])
+    roles = CheckboxesField(_l("Roles"), choices=[SelectChoice(role.value, role.title) for role in SCHOOL_ROLES])
+    duties = CheckboxesField(_l("Safeguarding duty (staff)"),
+                             choices=[SelectChoice(duty.value, duty.title) for duty in Duty])
     year_group = SelectField(_l("Year group (pupils)"), coerce=_int_or_none, validate_choice=True,
-                             choices=[("", "-")] + [(str(group), year_group_label(group))
+                             choices=[SelectChoice("", "-")] + [SelectChoice(str(group), year_group_label(group))
                                                     for group in range(NURSERY, LAST_YEAR_GROUP + 1)])
     class_id = SelectField(_l("Class this year (pupils)"), coerce=_int_or_none, validate_choice=True)
     children = StringField(_l("Children's usernames (parents; separate with commas)"), validators=[Length(max=1000)])

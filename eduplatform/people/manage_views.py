@@ -13,6 +13,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
+from wtforms import SelectChoice
 
 from eduplatform.access import Permission, managed_person_or_404, managed_school_or_404, requires
 from eduplatform.accounts.models import ParentLink, User
@@ -32,7 +33,8 @@ def _class_choices(form: PersonForm, school: School) -> None:
     classes = db.session.execute(select(SchoolClass.id, SchoolClass.name).where(
         SchoolClass.school_id == school.id, SchoolClass.academic_year == current_year(school).start_year)
         .order_by(SchoolClass.name)).all()
-    form.class_id.choices = [("", _("No class"))] + [(str(class_id), name) for class_id, name in classes]
+    form.class_id.choices = [SelectChoice("", _("No class"))] + [SelectChoice(str(class_id), name)
+                                                                for class_id, name in classes]
 
 
 def _details(form: PersonForm, *, username: bool) -> services.PersonDetails:

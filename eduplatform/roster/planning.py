@@ -346,3 +346,19 @@ class _Planner:
                 self.plan.notices.append(Problem("importer_kept"))
                 continue
             self.plan.leavers.append(user)
+        self._keep_the_last_coordinators()
+
+    def _keep_the_last_coordinators(self) -> None:
+        """The school always keeps a coordinator: a file naming none (a command-line import of pupils,
+        for example) leaves its current coordinators in place."""
+        def coordinates(user: User) -> bool:
+            return Role.COORDINATOR in user.roles and user.left_at is None and user.disabled_at is None
+
+        leaving = {user.id for user in self.plan.leavers}
+        if any(coordinates(user) and user.id not in leaving for user in self.users):
+            return
+        kept = [user for user in self.plan.leavers if coordinates(user)]
+        if kept:
+            self.plan.leavers = [user for user in self.plan.leavers if user not in kept]
+            self.plan.notices.append(Problem("last_coordinator_kept",
+                                             params={"names": ", ".join(user.full_name for user in kept)}))

@@ -58,6 +58,8 @@ MESSAGES: dict[str, Any] = {
     "ignored_pupil_email": _l("Pupils' email addresses are not stored: ignored on lines %(lines)s."),
     "importer_kept": _l("You are not in the file: your own account is kept and not marked as left."),
     "importer_keeps_coordinator": _l("Your own account keeps the coordinator role."),
+    "last_coordinator_kept": _l("No coordinator of the school is in the file: %(names)s keep their accounts and "
+                                "are not marked as left, so someone can still run the school."),
 }
 
 
