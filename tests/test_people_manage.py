@@ -46,7 +46,8 @@ def person_data(**changes: str | list[str]) -> dict[str, Any]:
 def test_a_coordinator_adds_a_member_of_staff_who_signs_in_with_the_first_password(app, client, auth, school,
                                                                                    coordinator) -> None:
     auth.login(coordinator)
-    response = auth.post(f"/schools/{school.id}/people/new", person_data(), token_from=f"/schools/{school.id}/people/new")
+    response = auth.post(f"/schools/{school.id}/people/new", person_data(),
+                         token_from=f"/schools/{school.id}/people/new")
     assert response.status_code == 200
     username, password = new_secret(response.get_data(as_text=True))
     assert username == "nadiar1"

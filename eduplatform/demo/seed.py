@@ -11,11 +11,18 @@ import secrets
 from dataclasses import dataclass, field
 
 from eduplatform.academic_year import AcademicYear
-from eduplatform.accounts.models import User
+from eduplatform.accounts.models import User, UserDuty
 from eduplatform.accounts.services import create_user, hash_password, link_parent
-from eduplatform.roles import Role
+from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import School, SchoolClass
-from eduplatform.schools.services import assign_teacher, create_class, create_school, create_trust, enrol_pupil
+from eduplatform.schools.services import (
+    add_help_contact,
+    assign_teacher,
+    create_class,
+    create_school,
+    create_trust,
+    enrol_pupil,
+)
 from eduplatform.schools.years import current_year
 from eduplatform.signin.pictures import AVATARS, SECRET_LENGTH, SECRET_PICTURES, set_picture_secret, uses_pictures
 from eduplatform.signin.services import ensure_sign_in_code
@@ -105,6 +112,16 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
     assign_teacher(classes[1], teacher)  # a KS1 class
     assign_teacher(classes[4], teacher)  # a KS2 class
     assign_teacher(classes[7], coordinator)
+    # The coordinator is the DSL, with a deputy; the school's own "Where to get help" entries.
+    coordinator.duty_rows = [UserDuty(duty=Duty.DSL)]
+    teacher.duty_rows = [UserDuty(duty=Duty.DEPUTY_DSL)]
+    school.dsl_contact = "Mrs Okafor's office is next to reception, or ask any adult to fetch her."
+    add_help_contact(school, name="Mr Brennan, school counsellor",
+                     detail="The wellbeing room, Tuesday and Thursday lunchtimes; no appointment needed.",
+                     for_pupils=True, for_adults=False)
+    add_help_contact(school, name="Northfield Children's Services front door",
+                     detail="For adults worried about a child who is not at our school: 020 7946 0123 (a demo number).",
+                     for_pupils=False, for_adults=True)
 
     def population(first: str, last: str, roles: set[Role], **extra: object) -> User:
         username = f"{first}.{last}".lower().replace("'", "").replace(" ", "")

@@ -110,9 +110,9 @@ def _set_children(user: User, school: School, usernames: tuple[str, ...] | None)
     if usernames is None:
         return
     wanted = {name.strip().lower() for name in usernames if name.strip()}
-    found = {username: user_id for username, user_id in db.session.execute(
+    found: dict[str, int] = dict(db.session.execute(  # type: ignore[arg-type]
         select(User.username, User.id).join(UserRole, UserRole.user_id == User.id)
-        .where(User.school_id == school.id, UserRole.role == Role.PUPIL, User.username.in_(wanted)))}
+        .where(User.school_id == school.id, UserRole.role == Role.PUPIL, User.username.in_(wanted))).all())
     missing = sorted(wanted - found.keys())
     if missing:
         raise PersonChangeError(_("No pupil of this school has the username %(usernames)s.",
