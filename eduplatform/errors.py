@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, render_template
+from flask import Flask, flash, render_template
 from flask_wtf.csrf import CSRFError
 
+from eduplatform.db import db
 from eduplatform.i18n import _
 
 _MESSAGES = {
@@ -17,6 +18,15 @@ _MESSAGES = {
     500: lambda: _("Something went wrong on our side. Nothing was saved. Please try again."),
     503: lambda: _("That is not available on this server at the moment."),
 }
+
+
+def explain_refusal(refused: Exception) -> None:
+    """A service refused a change: undo the request's writes and show the reason on the next page.
+
+    For services whose refusal errors carry the message for the person (``str(error)``).
+    """
+    db.session.rollback()
+    flash(str(refused), "error")
 
 
 def _render(status: int, message: str) -> tuple[str, int]:

@@ -172,3 +172,37 @@ def test_create_school_refuses_a_duplicate_slug(app) -> None:
             create_school(name="Two", slug="ONE")
 
     run_in_app(app, check)
+
+
+def test_the_help_box_costs_the_same_queries_however_many_contacts_and_leads(app, client, auth, school,
+                                                                            pupil, make_user) -> None:
+    """The school's contacts and its DSL and deputies are read in one query each, not one per person."""
+    from sqlalchemy import event
+
+    def selects_for_lesson() -> int:
+        engine = app.extensions["eduplatform.db"].engine
+        statements: list[str] = []
+
+        def count(_conn, _cursor, statement, *_args) -> None:
+            if statement.lstrip().upper().startswith("SELECT"):
+                statements.append(statement)
+
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(PUPIL_LESSON).status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(statements)
+
+    def add(number: int) -> None:
+        for n in range(number):
+            lead = make_user(Role.STAFF, school=school)
+            run_in_app(app, lambda lead=lead, n=n: db.session.add_all([
+                UserDuty(user_id=lead.id, duty=Duty.DSL if n == 0 else Duty.DEPUTY_DSL),
+                SchoolHelpContact(school_id=school.id, name=f"Contact {n}", detail="Room")]))
+
+    auth.login(pupil)
+    add(1)
+    one = selects_for_lesson()
+    add(6)
+    assert selects_for_lesson() == one

@@ -113,6 +113,12 @@ def test_the_sign_in_page_offers_google_only_once_a_school_has_chosen_it(app, cl
     assert "Sign in with Google" in page and "Sign in with Microsoft" not in page
 
 
+def test_with_single_sign_on_on_passwords_and_pictures_are_still_offered(client, idp, sso_school) -> None:
+    page = client.get("/login").get_data(as_text=True)
+    assert "Sign in with Google" in page
+    assert 'name="password"' in page and "sign in with pictures" in page
+
+
 def test_an_email_that_matches_nobody_is_told_to_ask_the_school_and_nothing_is_created(app, client, idp,
                                                                                       teacher) -> None:
     before = people_count(app)

@@ -20,6 +20,7 @@ from eduplatform.admin.forms import HelpContactForm, NewSchoolForm, SchoolSettin
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
 from eduplatform.db import db
+from eduplatform.errors import explain_refusal
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
 from eduplatform.roles import Role
@@ -64,8 +65,7 @@ def create_trust() -> Response:
         try:
             trust = services.create_trust(name=form.name.data)
         except services.SchoolSetupError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             _saved(AuditAction.TRUST_CHANGED, None, _("Trust %(name)s added.", name=trust.name), trust=trust.slug,
                    created=True)
@@ -84,8 +84,7 @@ def rename_trust(trust_id: int) -> Response:
         try:
             services.rename_trust(trust, form.name.data)
         except services.SchoolSetupError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             _saved(AuditAction.TRUST_CHANGED, None, _("Trust renamed to %(name)s.", name=trust.name),
                    trust=trust.slug)
@@ -105,8 +104,7 @@ def create_school() -> str | Response:
             school = services.create_school(name=form.name.data, slug=form.slug.data, trust=_trust(form.trust_id.data),
                                             default_locale=form.default_locale.data, time_zone=form.time_zone.data)
         except services.SchoolSetupError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             _saved(AuditAction.SCHOOL_CREATED, school.id,
                    _("%(name)s has been created. Now add its online-safety coordinator.", name=school.name),
@@ -141,8 +139,7 @@ def school_settings(school_id: int) -> str | Response:
             services.set_single_sign_on(school, provider=form.sso_provider.data or None,
                                         domain=form.sso_domain.data, tenant=form.sso_tenant.data)
         except services.SchoolSetupError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             _saved(AuditAction.SCHOOL_CHANGED, school.id, _("The settings of %(name)s are saved.", name=school.name),
                    sso=school.sso_provider, sso_domain=school.sso_domain)
@@ -168,8 +165,7 @@ def add_help_contact(school_id: int) -> Response:
             contact = services.add_help_contact(school, name=form.name.data, detail=form.detail.data,
                                                 for_pupils=form.for_pupils.data, for_adults=form.for_adults.data)
         except services.SchoolSetupError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             _saved(AuditAction.SCHOOL_CHANGED, school.id, _("Contact %(name)s added.", name=contact.name),
                    help_contact_added=contact.name)

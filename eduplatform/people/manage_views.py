@@ -18,6 +18,7 @@ from wtforms import SelectChoice
 from eduplatform.access import Permission, managed_person_or_404, managed_school_or_404, requires
 from eduplatform.accounts.models import ParentLink, User
 from eduplatform.db import db
+from eduplatform.errors import explain_refusal
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
 from eduplatform.people import services
@@ -62,8 +63,7 @@ def add_person(school_id: int) -> str | Response:
             person, secret = services.add_person(school, _details(form, username=True), actor=current_user,
                                                  year=current_year(school))
         except services.PersonChangeError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             db.session.commit()
             return render_template("people/person_secret.html", person=person, secret=secret, added=True)
@@ -96,8 +96,7 @@ def edit_person(user_id: int) -> str | Response:
         try:
             services.update_person(person, _details(form, username=False), actor=current_user, year=year)
         except services.PersonChangeError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             db.session.commit()
             flash(_("Saved the changes to %(name)s.", name=person.full_name), "success")
@@ -126,8 +125,7 @@ def _account_change(user_id: int, change: Callable[..., None], done: Callable[[s
         try:
             change(person, actor=current_user)
         except services.PersonChangeError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             db.session.commit()
             flash(done(person.full_name), "success")
@@ -143,8 +141,7 @@ def reset_password(user_id: int) -> str | Response:
         try:
             password = services.reset_adult_password(person, actor=current_user)
         except services.PersonChangeError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+            explain_refusal(refused)
         else:
             db.session.commit()
             return render_template("people/person_secret.html", person=person,

@@ -142,7 +142,7 @@ def tap_picture(code: str, user_id: int) -> Response:
         return back
     outcome = services.check_pictures(school_class, pupil, taps)
     if outcome.result == "ok":
-        start_session(pupil)
+        start_session(pupil, via="pictures")
         return redirect(url_for("learning.dashboard"))
     if outcome.result == "wait":
         _save_taps(school_class, pupil.id, taps[:-1])  # keep the first taps: only the last one waits
