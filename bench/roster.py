@@ -31,7 +31,7 @@ from eduplatform.accounts.models import User
 from eduplatform.db import db, upgrade_database
 from eduplatform.roster.parsing import parse_roster
 from eduplatform.roster.planning import build_plan
-from eduplatform.roster.services import apply_plan
+from eduplatform.roster.services import apply_plan, prepare_secrets
 from eduplatform.schools.services import create_school
 
 FIRST = ("Olivia", "Amelia", "Isla", "Ava", "Mia", "Zoë", "Siobhán", "Chloé", "Aisha", "Fatima", "Maya", "Łucja",
@@ -110,15 +110,17 @@ def main() -> None:
         plan, plan_s = timed(lambda: build_plan(parsed, school, year))
         assert plan.ok, plan.errors[:5]
 
+        secrets, prepare_s = timed(lambda: prepare_secrets(plan))  # outside the write lock, as the views do
+
         def apply() -> None:
-            apply_plan(plan, filename="bench.csv")
+            apply_plan(build_plan(parsed, school, year), filename="bench.csv", secrets=secrets)
             db.session.commit()
 
         _, apply_s = timed(apply)
         counts = plan.counts
-        total = parse_s + plan_s + apply_s
-        print(f"first import: parse {parse_s:6.2f} s   plan {plan_s:6.2f} s   apply {apply_s:6.2f} s   "
-              f"total {total:6.2f} s   (target < 5 s)")
+        total = parse_s + plan_s + prepare_s + apply_s
+        print(f"first import: parse {parse_s:6.2f} s   plan {plan_s:6.2f} s   hash secrets (no lock) {prepare_s:6.2f} s"
+              f"   plan again + apply (write lock held) {apply_s:6.2f} s   total {total:6.2f} s   (target < 5 s)")
         print(f"  created {counts['created']}, classes {counts['classes_created']}, "
               f"pictures {db.session.scalar(select(func.count()).where(User.picture_secret_hash.is_not(None)))}, "
               f"first passwords {db.session.scalar(select(func.count()).where(User.must_change_password))}")

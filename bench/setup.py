@@ -47,7 +47,7 @@ def signed_in(app: Any, user_id: int) -> Any:
         user = db.session.get(User, user_id)
         cookie = user.get_id()
     with client.session_transaction() as session:
-        session["_user_id"], session["_fresh"] = cookie, True
+        session["_user_id"], session["_fresh"], session["active_at"] = cookie, True, int(time.time())
     return client
 
 

@@ -10,7 +10,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, current_app, request
+from werkzeug.routing import IntegerConverter
 
 from eduplatform import config as settings
 from eduplatform.access import refuse_undeclared_views
@@ -20,6 +21,7 @@ from eduplatform.db import db, import_models
 from eduplatform.errors import register_error_handlers
 from eduplatform.extensions import babel, csrf, login_manager
 from eduplatform.i18n import select_locale, select_time_zone
+from eduplatform.rate_limits import init_rate_limits
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -64,10 +66,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)
     _init_login(app)
     init_sso(app)
+    app.url_map.converters["int"] = DatabaseIdConverter  # before the routes are added
     _register_blueprints(app)
+    init_rate_limits(app)
     register_error_handlers(app)
     app.before_request(lambda: refuse_undeclared_views(app.view_functions))
     app.after_request(_security_headers)
+    if config["ENV"] == "production" and not config["HTTPS"]:
+        app.logger.warning("eduplatform is running without HTTPS: passwords and children's records cross the "
+                           "network in clear. Serve it behind TLS and set EDUPLATFORM_HTTPS=1.")
     _register_template_helpers(app)
 
     from eduplatform.cli import register_commands
@@ -83,6 +90,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         fallback_locale=config["LOCALES"][0],
     )
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` in every route: at most a database id's 64 bits, so a huge number is "not found"."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _init_login(app: Flask) -> None:
@@ -125,6 +140,8 @@ def _security_headers(response: Any) -> Any:
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     )
+    if current_app.config["HTTPS"]:
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.path.startswith("/static/"):
         return response
     # Pages show personal records: never keep them in shared caches or the back-button cache.

@@ -399,11 +399,12 @@ def class_module_or_404(school_class: SchoolClass, pupils: list[User], module_id
 
 
 def class_agreement_or_404(school_class: SchoolClass, pupils: list[User], agreement_id: str) -> Agreement:
-    """An agreement the class may sign together: one of its audiences', signed by ticking; else 404."""
+    """An agreement the class may sign together: one of its audiences', marked ``class_signing``
+    (KS1: older pupils sign for themselves); any other is "not found"."""
     catalogue = current_catalogue()
     agreement = catalogue.agreements.get(agreement_id)
     if (agreement is None or not agreement.audiences & class_audience_ids(school_class, pupils, catalogue)
-            or agreement.signing is not Signing.TICK):
+            or agreement.signing is not Signing.TICK or not agreement.class_signing):
         abort(404)
     return agreement
 

@@ -51,6 +51,20 @@ DEFAULTS: dict[str, Any] = {
     "SIGN_IN_BLOCK_MINUTES": 15,
     #: SQLite busy timeout, in seconds: how long a writer waits for the lock.
     "SQLITE_BUSY_TIMEOUT": 15,
+    #: Every password sign-in takes at least this long (milliseconds), right or wrong, known name or
+    #: not, so its timing tells an outsider nothing. Above the slowest password check on the server.
+    "SIGN_IN_FLOOR_MS": 400,
+    #: Rate limits (Flask-Limiter) are counted in Redis when set, so every app server agrees
+    #: (read from ``REDIS_URL`` too); otherwise in each server's memory.
+    "REDIS_URL": "",
+    #: Set to False only to switch every rate limit off (never in production).
+    "RATE_LIMITS_ENABLED": True,
+    #: Roles and duties whose accounts must use multi-factor sign-in (an authenticator app): those that
+    #: see other people's personal data across a school or more. Production refuses fewer than these.
+    "MFA_REQUIRED_FOR": ("coordinator", "trust_lead", "admin", "dsl", "deputy_dsl"),
+    #: Reverse proxies in front of the site that add ``X-Forwarded-For`` (nginx: 1). Rate limits key
+    #: on the client's address, so behind a proxy this must be right, or every client shares one.
+    "PROXY_HOPS": 0,
     #: Single sign-on (OpenID Connect). A provider is offered once its client id is set and a school
     #: turns it on for its email domain. Register the site with the provider with the redirect URI
     #: ``https://<your site>/login/sso/<google|microsoft>/callback``.
@@ -64,9 +78,13 @@ DEFAULTS: dict[str, Any] = {
 }
 
 _ENV_PREFIX = "EDUPLATFORM_"
-_BOOLEAN_SETTINGS = {"HTTPS"}
-_INTEGER_SETTINGS = {"SESSION_MINUTES", "SQLITE_BUSY_TIMEOUT", "MAX_FAILED_SIGN_INS", "SIGN_IN_BLOCK_MINUTES"}
-_TUPLE_SETTINGS = {"LOCALES"}
+_BOOLEAN_SETTINGS = {"HTTPS", "RATE_LIMITS_ENABLED"}
+_INTEGER_SETTINGS = {"SESSION_MINUTES", "SQLITE_BUSY_TIMEOUT", "MAX_FAILED_SIGN_INS", "SIGN_IN_BLOCK_MINUTES",
+                     "SIGN_IN_FLOOR_MS", "PROXY_HOPS"}
+#: The environments the site knows; anything else is refused (a typo must not skip production checks).
+ENVIRONMENTS = ("production", "development", "testing")
+_TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
+_TUPLE_SETTINGS = {"LOCALES", "MFA_REQUIRED_FOR"}
 
 
 class ConfigError(RuntimeError):
@@ -75,7 +93,10 @@ class ConfigError(RuntimeError):
 
 def _coerce(name: str, raw: str) -> Any:
     if name in _BOOLEAN_SETTINGS:
-        return raw.strip().lower() in {"1", "true", "yes", "on"}
+        value = raw.strip().lower()
+        if value not in _TRUE | _FALSE:
+            raise ConfigError(f"{_ENV_PREFIX}{name} must be 1 or 0 (true/false, yes/no, on/off), not {raw!r}")
+        return value in _TRUE
     if name in _INTEGER_SETTINGS:
         try:
             return int(raw)
@@ -91,7 +112,7 @@ def from_environment(environ: os._Environ[str] | dict[str, str] = os.environ) ->
     found: dict[str, Any] = {}
     for name in DEFAULTS:
         raw = environ.get(_ENV_PREFIX + name)
-        if raw is None and name in {"DATABASE_URL", "SECRET_KEY"}:
+        if raw is None and name in {"DATABASE_URL", "SECRET_KEY", "REDIS_URL"}:
             raw = environ.get(name)
         if raw is not None and raw != "":
             found[name] = _coerce(name, raw)
@@ -118,7 +139,10 @@ def normalise_database_url(url: str, instance_path: Path) -> str:
     """Turn the configured URL into one SQLAlchemy accepts, defaulting to SQLite in the instance folder."""
     if not url:
         instance_path.mkdir(parents=True, exist_ok=True)
-        return f"sqlite:///{instance_path / 'eduplatform.sqlite3'}"
+        path = instance_path / "eduplatform.sqlite3"
+        if not path.exists():  # readable by the site's user only, like the secret key (SQLite keeps the mode)
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        return f"sqlite:///{path}"
     if url.startswith("postgres://"):
         url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
@@ -132,10 +156,24 @@ def validate(settings: dict[str, Any]) -> None:
         raise ConfigError("DEFAULT_LOCALE must be one of LOCALES")
     if len(str(settings["SECRET_KEY"])) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters long")
+    if settings["ENV"] not in ENVIRONMENTS:
+        raise ConfigError(f"ENV must be one of {', '.join(ENVIRONMENTS)}, not {settings['ENV']!r}")
     if settings["SESSION_MINUTES"] < 5:
         raise ConfigError("SESSION_MINUTES must be at least 5")
-    if settings["ENV"] == "production" and settings["PASSWORD_HASH_METHOD"]:
-        raise ConfigError("PASSWORD_HASH_METHOD is for the test suite only: leave it empty in production")
+    if settings["SIGN_IN_BLOCK_MINUTES"] < 1 or settings["MAX_FAILED_SIGN_INS"] < 3:
+        raise ConfigError("SIGN_IN_BLOCK_MINUTES must be at least 1 and MAX_FAILED_SIGN_INS at least 3")
+    if settings["PROXY_HOPS"] < 0:
+        raise ConfigError("PROXY_HOPS must be 0 or more")
+    if settings["ENV"] == "production":
+        if settings["PASSWORD_HASH_METHOD"]:
+            raise ConfigError("PASSWORD_HASH_METHOD is for the test suite only: leave it empty in production")
+        missing = set(DEFAULTS["MFA_REQUIRED_FOR"]) - set(settings["MFA_REQUIRED_FOR"])
+        if missing:
+            raise ConfigError(f"MFA_REQUIRED_FOR must include {', '.join(sorted(missing))} in production")
+        if not settings["RATE_LIMITS_ENABLED"]:
+            raise ConfigError("RATE_LIMITS_ENABLED may be switched off only in development or testing")
+        if settings["SIGN_IN_FLOOR_MS"] < 200:
+            raise ConfigError("SIGN_IN_FLOOR_MS must be at least 200 in production (slower than a password check)")
     for provider in ("GOOGLE", "MICROSOFT"):
         if settings[f"SSO_{provider}_CLIENT_ID"] and not settings[f"SSO_{provider}_CLIENT_SECRET"]:
             raise ConfigError(f"SSO_{provider}_CLIENT_SECRET must be set with SSO_{provider}_CLIENT_ID")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, flash, render_template
+from flask import Flask, flash, g, render_template
 from flask_wtf.csrf import CSRFError
 
 from eduplatform.db import db
@@ -15,6 +15,9 @@ _MESSAGES = {
     403: lambda: _("You do not have permission to open this page."),
     404: lambda: _("We could not find that page."),
     405: lambda: _("That action is not allowed here."),
+    413: lambda: _("That file is too large. Nothing was saved: choose a smaller file (at most 8 MB)."),
+    429: lambda: _("Too many tries from this connection. Nothing was changed: wait a few minutes, then try "
+                   "again."),
     500: lambda: _("Something went wrong on our side. Nothing was saved. Please try again."),
     503: lambda: _("That is not available on this server at the moment."),
 }
@@ -29,20 +32,27 @@ def explain_refusal(refused: Exception) -> None:
     flash(str(refused), "error")
 
 
-def _render(status: int, message: str) -> tuple[str, int]:
-    return render_template("errors/error.html", status=status, message=message), status
+def _render(status: int, message: Callable[[], str] | str) -> tuple[str, int]:
+    """The error page. The request's database work is undone first: after a failed statement the
+    transaction is unusable (PostgreSQL), and the page still reads the signed-in person."""
+    try:
+        db.session.rollback()
+    except Exception:
+        g.pop("db_session", None)
+    text = message() if callable(message) else message
+    return render_template("errors/error.html", status=status, message=text), status
 
 
 def register_error_handlers(app: Flask) -> None:
     """Install handlers for the HTTP errors users can meet, and for a missing CSRF token."""
 
     def handle_csrf(_error: CSRFError) -> tuple[str, int]:
-        return _render(400, _("This form has expired or was sent from elsewhere. Nothing was saved: "
-                              "go back, reload the page and try again."))
+        return _render(400, lambda: _("This form has expired or was sent from elsewhere. Nothing was saved: "
+                                      "go back, reload the page and try again."))
 
     app.register_error_handler(CSRFError, handle_csrf)
     for status, message in _MESSAGES.items():
-        app.register_error_handler(status, lambda error, s=status, m=message: _render(s, _message(error, m)))
+        app.register_error_handler(status, lambda error, s=status, m=message: _render(s, lambda: _message(error, m)))
 
 
 def _message(error: Exception, default: Callable[[], str]) -> str:
@@ -51,6 +61,8 @@ def _message(error: Exception, default: Callable[[], str]) -> str:
     Werkzeug's built-in descriptions are English-only and technical: they are never shown.
     """
     description = getattr(error, "description", None)
+    if getattr(error, "code", None) == 429:  # Flask-Limiter's description is the limit, in English
+        return default()
     if description and description != getattr(type(error), "description", None):
         return str(description)
     return default()

@@ -23,6 +23,7 @@ from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
 from eduplatform.accounts.services import create_user, link_parent
 from eduplatform.db import db, upgrade_database
+from eduplatform.rate_limits import reset_rate_limits
 from eduplatform.roles import Role
 from eduplatform.schools.models import School, SchoolClass
 from eduplatform.schools.services import assign_teacher, create_class, create_school, create_trust, enrol_pupil
@@ -46,6 +47,8 @@ def test_settings(instance_path: Path, database_url: str) -> dict[str, Any]:
         "CURRICULUM_PATH": str(CATALOGUE / "curriculum"),
         "CONTENT_PATH": str(CATALOGUE / "content"),
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        "SIGN_IN_FLOOR_MS": 0,  # tests of the floor set it themselves
+        "MFA_REQUIRED_FOR": (),  # tests of multi-factor sign-in require it themselves (tests/test_mfa.py)
     }
 
 
@@ -93,6 +96,7 @@ def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
         yield
         return
     application: Flask = request.getfixturevalue("app")
+    reset_rate_limits(application)  # each test starts with no tries counted
     state = application.extensions["eduplatform.db"]
     connection = state.engine.execution_options(eduplatform_write=True).connect()
     transaction = connection.begin()

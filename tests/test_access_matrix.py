@@ -24,7 +24,7 @@ from tests.conftest import Auth, run_in_app
 FEATURES = (roster, signin, classroom, reports, admin)
 
 #: Endpoints anyone may use without signing in. Keep this list short.
-PUBLIC_ENDPOINTS = {"accounts.login", "health.healthz", "static",
+PUBLIC_ENDPOINTS = {"accounts.login", "accounts.verify_code", "health.healthz", "static",
                     # Single sign-on: the provider's answer is checked before anyone is signed in.
                     "accounts.sso_start", "accounts.sso_callback",
                     # Picture sign-in: a child with no password taps class, name, pictures.
@@ -42,6 +42,12 @@ CORE_MATRIX: dict[str, list[Case]] = {
     "accounts.login": [Case("GET", "/login", everyone(302, anonymous=200))],
     "accounts.logout": [Case("POST", "/logout", everyone(302))],
     "accounts.change_password": [Case("GET", "/account/password", SIGNED_IN)],
+    # Only completes a sign-in begun in this browser: without one, everyone is sent to sign in.
+    "accounts.verify_code": [Case("GET", "/login/code", everyone(302))],
+    "accounts.mfa_settings": [Case("GET", "/account/mfa", {**SIGNED_IN, "pupil": 404})],
+    # Nobody in the matrix world has multi-factor sign-in on: nothing to replace or turn off.
+    "accounts.new_recovery_codes": [Case("POST", "/account/mfa/recovery-codes", everyone(404, anonymous=302))],
+    "accounts.turn_mfa_off": [Case("POST", "/account/mfa/off", everyone(404, anonymous=302))],
     "learning.dashboard": [Case("GET", "/", SIGNED_IN)],
     "learning.show_module": [Case("GET", "/modules/ks2-passwords", KS2_ONLY)],
     "learning.show_lesson": [Case("GET", "/modules/ks2-passwords/lessons/ks2-passwords-why", KS2_ONLY)],

@@ -14,7 +14,8 @@ from pathlib import Path
 import eduplatform
 
 PACKAGE = Path(eduplatform.__file__).parent
-CORE = {"config", "db", "access", "roles", "academic_year", "i18n", "forms", "rendering", "errors", "extensions"}
+CORE = {"config", "db", "access", "roles", "academic_year", "i18n", "forms", "rendering", "errors", "extensions",
+        "rate_limits", "crypto"}
 LOWER = CORE | {"catalogue", "accounts", "schools", "records"}
 FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health", "admin"}
 OVERSIGHT = {"reports", "audit", "privacy"}

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from eduplatform.db import db
 from eduplatform.records.models import CompletionMethod, CompletionStatus, ModuleCompletion, QuizAnswer, QuizAttempt
+from eduplatform.roles import Role
 from tests.conftest import Auth, csrf_token
 
 MODULE = "/modules/ks2-passwords"
@@ -108,13 +109,23 @@ def test_a_failed_attempt_shows_what_was_wrong_and_offers_a_retry(app, client, a
     auth.login(pupil)
     page = client.get(submit(client, HALF_RIGHT).headers["Location"]).get_data(as_text=True)
     assert "You got 2 out of 4 (50%)" in page and "You need 75% to pass" in page
-    assert "Not quite" in page and "The right answer:" in page and "Try again" in page
+    assert "Not quite" in page and "Try again" in page
+    # Before: the right answers were shown, so the next attempt could be copied (1/6, then 6/6).
+    assert "The right answer:" not in page and "the right answers are shown once you pass" in page
     with app.app_context():
         attempt = db.session.scalar(select(QuizAttempt))
         answers = {a.question_id: (a.selected, a.is_correct, a.strand) for a in attempt.answers}
     assert answers["q2"] == (["a"], False, "privacy_security")
     assert answers["q3"] == (["true"], True, "online_bullying")
     assert attempt.passed is False and attempt.quiz_version and attempt.percent == 50
+
+
+def test_the_right_answers_are_shown_after_the_last_attempt(app, client, auth: Auth, pupil) -> None:
+    auth.login(pupil)
+    for _ in range(2):
+        submit(client, HALF_RIGHT)
+    last = client.get(submit(client, HALF_RIGHT).headers["Location"]).get_data(as_text=True)  # the third of three
+    assert "The right answer:" in last and "Try again" not in last
 
 
 def test_best_score_is_kept_across_attempts(app, client, auth: Auth, pupil) -> None:
@@ -152,7 +163,8 @@ def test_the_attempt_limit_stops_further_attempts(app, client, auth: Auth, pupil
     for _ in range(3):  # max_attempts: 3 in the fixture
         submit(client, HALF_RIGHT)
     assert "You have used all your attempts" in client.get(QUIZ).get_data(as_text=True)
-    response = submit(client, ALL_RIGHT, {"csrf_token": csrf_token(client, "/"), "submission_token": "fresh-token"})
+    response = submit(client, ALL_RIGHT,
+                      {"csrf_token": csrf_token(client, "/"), "submission_token": "fresh-token-0123456789"})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 3
@@ -193,3 +205,23 @@ def test_the_dashboard_uses_a_fixed_number_of_queries(app, client, auth: Auth, p
     finally:
         event.remove(engine, "before_cursor_execute", count)
     assert len(statements) <= 5, statements
+
+
+@pytest.mark.parametrize("token", ["x" * 65, "x" * 5_000_000, "short", "with spaces in it 12345"])
+def test_a_malformed_submission_token_is_refused_clearly_and_records_nothing(app, client, auth: Auth, pupil,
+                                                                            token) -> None:
+    """Before: a 5 MB token was stored, and on PostgreSQL a 65-character one answered 500."""
+    auth.login(pupil)
+    response = submit(client, ALL_RIGHT, {"csrf_token": csrf_token(client, "/"), "submission_token": token})
+    assert response.status_code in (400, 413)
+    assert "Nothing was saved" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 0
+
+
+@pytest.mark.parametrize("path", ["/attempts/99999999999999999999999", "/people/18446744073709551616",
+                                  "/classes/9223372036854775808/cards"])
+def test_ids_beyond_64_bits_are_not_found(client, auth: Auth, make_user, school, path) -> None:
+    """Before: OverflowError, a 500, on 13 routes."""
+    auth.login(make_user(Role.COORDINATOR, Role.STAFF, school=school))
+    assert client.get(path).status_code == 404

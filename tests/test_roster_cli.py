@@ -104,3 +104,11 @@ def test_next_year_with_the_academic_year_option(fresh_app, cli) -> None:
 def test_the_database_must_be_set_up(fresh_app) -> None:
     result = fresh_app.test_cli_runner().invoke(args=["import-roster", str(FIXTURES / "corrected.csv")])
     assert result.exit_code != 0 and "init-db" in result.output
+
+
+@pytest.mark.parametrize("year", ["99999", "-5", "0", "soon"])
+def test_an_impossible_academic_year_is_refused(fresh_app, cli, year) -> None:
+    add_schools(fresh_app, "oak")
+    result = cli.invoke(args=["import-roster", str(FIXTURES / "this_year.csv"), "--academic-year", year])
+    assert result.exit_code == 1 and f"'{year}' is not an academic year" in result.output
+    assert count(fresh_app) == 0

@@ -221,3 +221,14 @@ def test_username_bases_are_lower_case_ascii(first: str, last: str, expected: st
 def test_ascii_letters() -> None:
     assert ascii_letters("Siobhán Ní Bhriain") == "siobhannibhriain"
     assert username_base("", "", is_pupil=False) == "user"
+
+
+def test_invisible_direction_and_zero_width_characters_are_removed_from_names() -> None:
+    """Before: "Ali<U+202E>cod.exe" showed as "Aliexe.doc" on the tap page."""
+    from eduplatform.accounts.names import clean_text
+
+    assert clean_text("Ali\u202ecod.exe") == "Alicod.exe"
+    assert clean_text("Jo\u200bhn \u2066Smith\u2069") == "John Smith"
+    assert clean_text("\ufeffZo\u0065\u0308") == "Zoë"
+    urdu = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
+    assert clean_text(urdu) == urdu  # the zero-width non-joiner stays: the script needs it

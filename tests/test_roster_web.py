@@ -14,7 +14,7 @@ from eduplatform.accounts.models import User
 from eduplatform.db import db
 from eduplatform.roles import Role
 from eduplatform.roster.models import RosterImport
-from tests.conftest import run_in_app
+from tests.conftest import csrf_token, run_in_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "roster"
 _CONFIRM = re.compile(r'action="(/roster/import/[A-Za-z0-9_-]+)"')
@@ -253,3 +253,65 @@ def test_adult_login_cards_show_first_passwords_only_until_changed(app, client, 
     run_in_app(app, lambda: change_password(database.session.get(UserModel, governor.id), "her-own-password"))
     page = client.get("/roster/adult-cards").get_data(as_text=True)
     assert "Gita Rao" not in page and first not in page
+
+
+def test_abandoned_uploads_are_swept_without_waiting_for_the_next_upload(app, client, auth, coordinator,
+                                                                        monkeypatch) -> None:
+    """Before: a file left behind stayed until someone uploaded again. Now a daily ``tidy`` removes it."""
+    auth.login(coordinator)
+    upload(auth, (FIXTURES / "corrected.csv").read_bytes())
+    assert len(stored_uploads(app)) == 1
+    monkeypatch.setattr("eduplatform.roster.uploads.MAX_AGE_SECONDS", -1)
+    result = app.test_cli_runner().invoke(args=["tidy"])
+    assert result.exit_code == 0 and "Removed 2 abandoned upload file(s)." in result.output  # the .csv and .json
+    assert stored_uploads(app) == []
+
+
+def multipart(file: bytes, token: str) -> bytes:
+    """A form body built by hand: the test client would spool a large upload to a file it never closes."""
+    return (b'--cut\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n' + token.encode()
+            + b'\r\n--cut\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+            b"Content-Type: text/csv\r\n\r\n" + file + b"\r\n--cut--\r\n")
+
+
+def test_a_huge_cell_is_named_as_such_not_as_a_broken_file(app, client, auth, coordinator) -> None:
+    """Before: a 1 MB cell was reported as "does not look like a CSV file"."""
+    auth.login(coordinator)
+    data = b"first_name,last_name,role\n" + b"A" * 1_000_000 + b",Smith,staff\n"
+    page = client.post("/roster/import", data=multipart(data, csrf_token(client, "/roster/import")),
+                       content_type="multipart/form-data; boundary=cut").get_data(as_text=True)
+    assert "A value on this line is far too long" in page
+
+
+def test_a_file_over_the_upload_limit_gets_a_clear_page(app, client, auth, coordinator) -> None:
+    """Before: between 5 and 8 MB Werkzeug's unstyled English 413 page."""
+    auth.login(coordinator)
+    response = client.post("/roster/import", data=multipart(b"x" * (9 * 1024 * 1024), "any"),
+                           content_type="multipart/form-data; boundary=cut")
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "That file is too large" in page and response.headers["Content-Security-Policy"]
+
+
+def test_first_secrets_are_hashed_with_no_transaction_open(app, client, auth, coordinator, monkeypatch) -> None:
+    """Before: a 20,000-row import hashed inside its write transaction and held SQLite's lock for 18 s,
+    so other schools' quiz submissions failed with "database is locked". Now the hashing happens with
+    the transaction ended, and the write only applies what is ready."""
+    import eduplatform.accounts.services as account_services
+    import eduplatform.signin.pictures as pictures
+
+    hashed_inside: list[bool] = []
+
+    def watching(real):
+        def generate(*args, **kwargs):
+            hashed_inside.append(db.session.in_transaction())
+            return real(*args, **kwargs)
+        return generate
+
+    monkeypatch.setattr(account_services, "generate_password_hash", watching(account_services.generate_password_hash))
+    monkeypatch.setattr(pictures, "generate_password_hash", watching(pictures.generate_password_hash))
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes()).headers["Location"]
+    response = auth.post(preview_url, {"expected": "5-0-0-0-2"}, token_from=preview_url)
+    assert "/roster/imports/" in response.headers["Location"]
+    assert hashed_inside and not any(hashed_inside)

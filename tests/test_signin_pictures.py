@@ -19,7 +19,7 @@ from eduplatform.schools.models import School, SchoolClass
 from eduplatform.signin import services
 from eduplatform.signin.models import PictureSignInAttempt
 from eduplatform.signin.pictures import set_picture_secret
-from tests.conftest import csrf_token, run_in_app
+from tests.conftest import Auth, csrf_token, run_in_app, run_together
 
 RIGHT = ("cat", "dog", "sun")
 WRONG = ("apple", "ball", "boat")
@@ -226,7 +226,7 @@ def test_right_pictures_sign_the_pupil_in_and_renew_the_session(app, client, ks1
     assert response.status_code == 302 and response.headers["Location"] == "/"
     with client.session_transaction() as session:
         assert "planted" not in session and "signin_taps" not in session
-        assert session.permanent
+        assert not session.permanent  # a pupil's session ends when the browser closes
     assert signed_in_as(client) == "Ava"
     assert [(a.user_id, a.class_id, a.succeeded) for a in attempts(app)] == [(ks1.ava.id, ks1.id, True)]
 
@@ -414,3 +414,57 @@ def test_a_tap_without_the_form_token_is_refused(app, client, ks1) -> None:
         assert response.status_code == 400
     assert signed_in_as(client) is None
     assert attempts(app) == []
+
+
+def test_a_teacher_lets_a_paused_pupil_try_the_same_pictures_again(app, client, auth, ks1, staff) -> None:
+    for _ in range(services.PUPIL_MAX_WRONG):
+        tap(client, ks1, ks1.ava, WRONG)
+    teacher = Auth(app.test_client())
+    teacher.login(staff)
+    assert "Let them try again" in teacher.client.get(f"/classes/{ks1.id}/cards").get_data(as_text=True)
+    teacher.post(f"/classes/{ks1.id}/pupils/{ks1.ava.id}/unpause", token_from=f"/classes/{ks1.id}/cards")
+    assert tap(client, ks1, ks1.ava, RIGHT).headers["Location"] == "/"  # the same card still works
+
+
+def test_parallel_wrong_taps_never_pass_the_pupils_limit(concurrent_app) -> None:
+    """Before: on PostgreSQL 8 wrong tries were counted (and checked) instead of 5. Now never more than 5."""
+    from eduplatform.academic_year import AcademicYear
+    from eduplatform.accounts.services import create_user
+    from eduplatform.schools.services import create_class, create_school, enrol_pupil
+
+    with concurrent_app.app_context():
+        school = create_school(name="Taps", slug="taps")
+        school_class = create_class(school=school, name="1T", year_group=1, year=AcademicYear.current())
+        pupil = create_user(username="tapper", first_name="Tia", last_name="P", roles={Role.PUPIL},
+                            school_id=school.id, year_group=1)
+        enrol_pupil(school_class, pupil)
+        set_picture_secret(pupil, RIGHT)
+        code = services.ensure_sign_in_code(school_class)
+        db.session.commit()
+        target = PictureClass(school_class, code, [pupil])
+
+    def guess(number: int) -> None:
+        client = concurrent_app.test_client()
+        client.environ_base["REMOTE_ADDR"] = f"198.51.100.{number}"
+        tap(client, target, pupil, WRONG)
+
+    assert run_together(*[lambda number=number: guess(number) for number in range(12)]) == []
+    with concurrent_app.app_context():
+        checked = db.session.scalar(select(func.count()).select_from(PictureSignInAttempt).where(
+            PictureSignInAttempt.user_id == pupil.id))
+    assert checked == services.PUPIL_MAX_WRONG
+
+
+def test_a_stranger_with_the_code_cannot_lock_out_a_pupil_at_school(app, ks1) -> None:
+    """Before: anyone with a class code paused all 7 picture pupils of a class in 1.5 s."""
+    at_school = app.test_client()
+    at_school.environ_base["REMOTE_ADDR"] = "192.0.2.77"
+    assert tap(at_school, ks1, ks1.ben, RIGHT).headers["Location"] == "/"  # the school signs in from here
+    stranger = app.test_client()
+    stranger.environ_base["REMOTE_ADDR"] = "198.51.100.77"
+    for _ in range(services.PUPIL_MAX_WRONG):
+        tap(stranger, ks1, ks1.ava, WRONG)
+    assert "Ask your teacher" in stranger.get(pictures_url(ks1, ks1.ava)).get_data(as_text=True)  # paused for them
+    pupil = app.test_client()
+    pupil.environ_base["REMOTE_ADDR"] = "192.0.2.77"
+    assert tap(pupil, ks1, ks1.ava, RIGHT).headers["Location"] == "/"  # Ava at school signs in

@@ -341,3 +341,32 @@ def test_a_reset_never_gives_back_the_same_pictures(app, monkeypatch, ks1) -> No
     monkeypatch.setattr(services, "new_picture_secret", lambda: next(offered))
     sequence = run_in_app(app, lambda: services.reset_pictures(db.session.get(User, ks1.ava.id)))
     assert sequence == ("moon", "star", "tree") == tuple(secret_of(app, ks1.ava).split("-"))
+
+
+def test_a_code_works_until_the_end_of_the_school_day_unless_kept(app, client, auth: Auth, staff, ks1) -> None:
+    """Before: a code worked for ever, so one seen on the board could be used, or found, later."""
+    from datetime import datetime, timedelta
+
+    from eduplatform.db import utcnow
+
+    def expire() -> None:
+        db.session.get(SchoolClass, ks1.id).sign_in_code_expires_at = datetime(2000, 1, 1)
+
+    def make_today() -> datetime | None:
+        school_class = db.session.get(SchoolClass, ks1.id)
+        services.ensure_sign_in_code(school_class, replace=True)
+        return school_class.sign_in_code_expires_at
+
+    ends = run_in_app(app, make_today)
+    assert ends is not None and timedelta(hours=1) <= ends - utcnow() <= timedelta(hours=25)
+    code = reload(app, SchoolClass, ks1.id).sign_in_code
+    assert client.get(f"/tap/{code}").status_code == 200
+    run_in_app(app, expire)
+    assert client.get(f"/tap/{code}").status_code == 404
+    auth.login(staff)
+    assert "This class has no sign-in code yet" in client.get(f"/classes/{ks1.id}/sign-in").get_data(as_text=True)
+    auth.post(f"/classes/{ks1.id}/sign-in/code", {"permanent": "y"}, token_from=f"/classes/{ks1.id}/sign-in")
+    kept = reload(app, SchoolClass, ks1.id)
+    assert kept.sign_in_code != code and kept.sign_in_code_expires_at is None
+    assert "This code works until you replace it." in client.get(f"/classes/{ks1.id}/sign-in").get_data(
+        as_text=True)

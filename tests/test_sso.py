@@ -217,6 +217,19 @@ def test_signing_in_with_google_does_not_ask_for_a_new_password(app, client, idp
     assert client.get("/").status_code == 200
 
 
+def test_a_person_with_multi_factor_sign_in_still_types_their_code_after_google(app, client, idp, teacher) -> None:
+    import pyotp
+
+    from eduplatform.accounts import mfa
+
+    secret = pyotp.random_base32()
+    run_in_app(app, lambda: mfa.turn_on(db.session.get(User, teacher.id), secret))
+    idp.sign_in_as(teacher.email, hd=DOMAIN)
+    response = sign_on(client)
+    assert response.headers["Location"] == "/login/code"
+    assert signed_in_as(client) is None
+
+
 def test_microsoft_accepts_only_tokens_of_the_schools_own_tenant(app, client, idp, make_school, make_user) -> None:
     school = make_school()
     run_in_app(app, lambda: set_single_sign_on(db.session.get(School, school.id), provider="microsoft",

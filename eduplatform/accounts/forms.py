@@ -39,3 +39,11 @@ class ChangePasswordForm(BaseForm):
         render_kw={"autocomplete": "new-password"}, keep_whitespace=True,
     )
     submit = SubmitField(_l("Change password"))
+
+
+class CodeForm(BaseForm):
+    """A six-digit code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(message=_l("Enter the code.")), Length(max=20)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "autocapitalize": "none"})
+    submit = SubmitField(_l("Continue"))

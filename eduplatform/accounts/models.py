@@ -50,6 +50,12 @@ class User(UserMixin, Base):
     password_hash: Mapped[Optional[str]] = mapped_column(String(256))
     #: The person must choose a new password at the next sign-in.
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    #: When the current first password was issued; adults' lapse after 14 days unused.
+    first_password_issued_at: Mapped[Optional[datetime]]
+    #: The TOTP secret of the person's authenticator app, encrypted (:mod:`eduplatform.crypto`); None: no MFA.
+    mfa_secret: Mapped[Optional[str]] = mapped_column(String(255))
+    #: The last TOTP time step accepted, so a code cannot be used twice.
+    mfa_last_step: Mapped[Optional[int]]
     #: Random value embedded in the session cookie. Replacing it signs out every session.
     session_token: Mapped[str] = mapped_column(String(64))
     #: Failed sign-ins in a row; reset by a successful sign-in.
@@ -132,6 +138,18 @@ class UserDuty(Base):
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     duty: Mapped[Duty] = mapped_column(DUTY_ENUM, primary_key=True)
+
+
+class RecoveryCode(Base):
+    """A one-time code that signs in instead of the authenticator app (its hash; shown once)."""
+
+    __tablename__ = "recovery_code"
+    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(256))
+    used_at: Mapped[Optional[datetime]]
 
 
 class ParentLink(Base):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import timedelta
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -20,8 +20,6 @@ from eduplatform.db import db, utcnow
 from eduplatform.roles import Role
 
 MIN_PASSWORD_LENGTH = 8
-#: Compared against when the username is unknown, so both cases take the same time.
-_DUMMY_HASH = "pbkdf2:sha256:600000$dummy$" + "0" * 64
 
 
 def new_session_token() -> str:
@@ -33,9 +31,27 @@ _CARD_WORDS = ("apple", "river", "tiger", "maple", "rocket", "garden", "pebble",
 
 
 def new_initial_password() -> str:
-    """A first password that is easy to type from a printed card: two words and two digits."""
+    """A pupil's first password, easy to type from a printed card: two words and two digits.
+
+    About 36,000 choices: guessing is held back by the sign-in limits (:mod:`.signin_guard`), and the
+    pupil chooses their own at first sign-in.
+    """
     words = [_CARD_WORDS[secrets.randbelow(len(_CARD_WORDS))] for _ in range(2)]
     return f"{words[0]}-{words[1]}-{secrets.randbelow(90) + 10}"
+
+
+#: Letters and digits that cannot be mistaken for each other (no 0/o, 1/l/i).
+_ADULT_ALPHABET = "23456789abcdefghjkmnpqrstuvwxyz"
+
+
+def new_adult_first_password() -> str:
+    """An adult's first password: nine characters in three groups (about 44.6 bits), e.g. ``k7q-m4t-xp9``.
+
+    Adults' accounts see other people's records, so their first password must resist guessing on
+    its own (at least 40 bits); it lapses after 14 days unused.
+    """
+    characters = "".join(secrets.choice(_ADULT_ALPHABET) for _ in range(9))
+    return f"{characters[:3]}-{characters[3:6]}-{characters[6:]}"
 
 
 #: PBKDF2-SHA256 with 2,000 iterations (about 1 ms a hash), for school-issued first secrets only.
@@ -50,16 +66,41 @@ def new_initial_password() -> str:
 FIRST_SECRET_HASH_METHOD = "pbkdf2:sha256:2000"  # noqa: S105 (a hashing method, not a password)
 
 
-def issue_first_password(user: User) -> str:
+@dataclass(frozen=True)
+class PreparedSecret:
+    """A first secret made ahead of time, with its hash: the slow part, done before a long write.
+
+    ``kind`` is ``pupil_password``, ``adult_password`` or ``pictures`` (``secret`` is then the
+    encoded picture sequence).
+    """
+
+    kind: str
+    secret: str
+    hash: str
+
+
+def prepare_first_password(*, for_pupil: bool) -> PreparedSecret:
+    """A first password and its hash, for :func:`issue_first_password` to use later."""
+    password = new_initial_password() if for_pupil else new_adult_first_password()
+    return PreparedSecret("pupil_password" if for_pupil else "adult_password", password,
+                          generate_password_hash(password, method=FIRST_SECRET_HASH_METHOD))
+
+
+def issue_first_password(user: User, prepared: PreparedSecret | None = None) -> str:
     """Give the person a first password for their login card; they must change it at first sign-in.
 
-    Any session the person had ends. Does not flush (a roster import issues hundreds at once).
+    Pupils get two card words and two digits; adults nine random characters
+    (:func:`new_adult_first_password`). ``prepared`` (:func:`prepare_first_password`) lets a roster
+    import hash thousands of them before it takes the database's write lock. Any session the
+    person had ends. Does not flush (a roster import issues hundreds at once).
     Callers: roster import, and a teacher or coordinator re-issuing a card.
     """
-    password = new_initial_password()
-    user.password_hash = generate_password_hash(password, method=FIRST_SECRET_HASH_METHOD)
+    prepared = prepared or prepare_first_password(for_pupil=Role.PUPIL in user.roles)
+    password = prepared.secret
+    user.password_hash = prepared.hash
     user.card_secret = password
     user.must_change_password = True
+    user.first_password_issued_at = utcnow()
     user.session_token = new_session_token()
     return password
 
@@ -99,32 +140,12 @@ def find_by_username(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username.strip().lower()))
 
 
-def authenticate(username: str, password: str) -> User | None:
-    """Check a username and password. Returns the user, or None (and counts the failure).
+def password_matches(user: User, password: str) -> bool:
+    """Whether ``password`` is the person's current password (to confirm a change of password).
 
-    Callers: the sign-in view. After ``MAX_FAILED_SIGN_INS`` failures in a row the account waits
-    ``SIGN_IN_BLOCK_MINUTES`` before a password is checked again, even a right one.
+    Not for signing in: that is :func:`eduplatform.accounts.signin_guard.sign_in_with_password`.
     """
-    user = find_by_username(username)
-    if user is None or user.password_hash is None:
-        check_password_hash(_DUMMY_HASH, password)
-        return None
-    now = utcnow()
-    if user.sign_in_blocked_until is not None and user.sign_in_blocked_until > now:
-        return None
-    if not check_password_hash(user.password_hash, password):
-        user.failed_sign_ins += 1
-        if user.failed_sign_ins >= current_app.config["MAX_FAILED_SIGN_INS"]:
-            user.sign_in_blocked_until = now + timedelta(minutes=current_app.config["SIGN_IN_BLOCK_MINUTES"])
-            user.failed_sign_ins = 0
-        db.session.flush()
-        return None
-    if not user.is_active:
-        return None
-    user.failed_sign_ins = 0
-    user.sign_in_blocked_until = None
-    db.session.flush()
-    return user
+    return user.password_hash is not None and check_password_hash(user.password_hash, password)
 
 
 def end_all_sessions(user: User) -> None:
@@ -137,6 +158,7 @@ def change_password(user: User, new_password: str) -> None:
     """Set a new password, clear the must-change flag and end every other session."""
     user.password_hash = hash_password(new_password)
     user.must_change_password = False
+    user.first_password_issued_at = None
     user.card_secret = None  # the printed card no longer opens the account
     end_all_sessions(user)
 

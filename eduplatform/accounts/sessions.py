@@ -6,24 +6,49 @@ all end here, so later checks and records (multi-factor sign-in, the sign-in log
 
 from __future__ import annotations
 
-from flask import session
+import time
+
+from flask import current_app, session
 from flask_login import login_user
 
+from eduplatform.accounts.mfa import has_mfa, mfa_required
 from eduplatform.accounts.models import User
+from eduplatform.roles import Role
 
 
 def start_session(user: User, *, via: str = "password") -> None:
     """Sign ``user`` in on this browser with a fresh session.
 
     Nothing from before sign-in survives into the signed-in session (no session fixation), and the
-    session lasts ``SESSION_MINUTES`` without activity. Callers: the sign-in views, after they have
-    checked the person's password or pictures, or a single sign-on provider has (``via`` names it:
-    ``password``, ``pictures``, ``google``, ``microsoft``).
+    session ends after ``SESSION_MINUTES`` without activity (:func:`session_has_idled_out`). A
+    pupil's cookie also ends when the browser closes (classroom devices are shared); an adult's lasts
+    across restarts until it idles out. Callers: the sign-in views, after they have checked the
+    person's password or pictures, or a single sign-on provider has (``via`` names it: ``password``,
+    ``pictures``, ``google``, ``microsoft``).
     """
     session.clear()
     login_user(user)
-    session.permanent = True
+    session.permanent = Role.PUPIL not in user.roles
     session["signed_in_via"] = via
+    # Decided once per session (roles and duties are read here, not on every request).
+    session["mfa_set_up_needed"] = mfa_required(user) and not has_mfa(user)
+    mark_session_active()
+
+
+def mfa_set_up_needed() -> bool:
+    """This session's person must set up multi-factor sign-in before anything else."""
+    return bool(session.get("mfa_set_up_needed"))
+
+
+def mark_session_active() -> None:
+    """Note that the signed-in person did something now (every request does)."""
+    session["active_at"] = int(time.time())
+
+
+def session_has_idled_out() -> bool:
+    """True when the session saw no request for ``SESSION_MINUTES`` (for browser-session cookies too)."""
+    last = session.get("active_at")
+    return not isinstance(last, int) or time.time() - last > current_app.config["SESSION_MINUTES"] * 60
 
 
 def signed_in_with_single_sign_on() -> bool:

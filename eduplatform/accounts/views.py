@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
@@ -9,11 +10,21 @@ from flask_login import current_user, logout_user
 from werkzeug.wrappers import Response
 
 from eduplatform.access import Permission, public, requires
-from eduplatform.accounts import services, sso
-from eduplatform.accounts.forms import ChangePasswordForm, LoginForm
-from eduplatform.accounts.sessions import signed_in_with_single_sign_on, start_session
+from eduplatform.accounts import mfa, services, sso
+from eduplatform.accounts.forms import ChangePasswordForm, CodeForm, LoginForm
+from eduplatform.accounts.models import User
+from eduplatform.accounts.sessions import (
+    mark_session_active,
+    mfa_set_up_needed,
+    session_has_idled_out,
+    signed_in_with_single_sign_on,
+    start_session,
+)
+from eduplatform.accounts.signin_guard import sign_in_with_password
+from eduplatform.db import db
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
+from eduplatform.rate_limits import client_address, hit_counter, read_counter
 from eduplatform.schools.models import SSO_PROVIDERS
 
 bp = Blueprint("accounts", __name__)
@@ -37,16 +48,19 @@ def login() -> str | Response:
         return redirect(url_for("learning.dashboard"))
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        user = services.authenticate(form.username.data, form.password.data)
-        if user is None:
-            flash(_("That username and password do not match an account that can sign in. "
-                    "Check them and try again, or ask your teacher or the school office."), "error")
+        result = sign_in_with_password(form.username.data, form.password.data, client_address())
+        user = result.user
+        if result.refusal == "expired":
+            flash(_("This first password has expired: it was not used within 14 days. Ask the school office "
+                    "or your online-safety coordinator for a new one."), "error")
+        elif result.refusal == "wait":
+            flash(_("Too many wrong tries for this username from here. Wait a little, then try again."), "error")
+        elif user is None:
+            flash(_("That username and password do not match an account that can sign in now. Check them and "
+                    "try again; after many wrong tries, sign-in pauses for a while. Your teacher or the school "
+                    "office can help."), "error")
         else:
-            start_session(user)
-            if user.must_change_password:
-                flash(_("Please choose a new password before you continue."), "info")
-                return redirect(url_for("accounts.change_password"))
-            return redirect(safe_next(form.next.data) or url_for("learning.dashboard"))
+            return _finish_sign_in(user, "password", form.next.data)
     return render_template("accounts/login.html", form=form, sso_providers=sso.offered_providers(),
                            provider_names=sso.PROVIDER_NAMES)
 
@@ -93,8 +107,114 @@ def sso_callback(provider: str) -> Response:
                 "or sign-in was cancelled. Try again, or sign in with your username and password.",
                 provider=name), "error")
         return redirect(url_for("accounts.login"))
-    start_session(user, via=provider)
-    return redirect(url_for("learning.dashboard"))
+    return _finish_sign_in(user, provider, None)
+
+
+_PENDING = "mfa_pending"
+#: Minutes a half-finished sign-in (password right, code not yet given) stays open.
+PENDING_MINUTES = 5
+#: Wrong codes for one account within 15 minutes before its sign-in step refuses them all.
+MAX_WRONG_CODES = 10
+
+
+def _finish_sign_in(user: User, via: str, next_path: str | None) -> Response:
+    """After the first factor: the code step when the person uses MFA, else straight in."""
+    if mfa.has_mfa(user):
+        session.clear()
+        session[_PENDING] = {"user_id": user.id, "token": user.session_token, "via": via,
+                             "next": safe_next(next_path), "at": int(time.time())}
+        return redirect(url_for("accounts.verify_code"))
+    return _enter(user, via, next_path)
+
+
+def _enter(user: User, via: str, next_path: str | None) -> Response:
+    start_session(user, via=via)
+    if user.must_change_password and via == "password":
+        flash(_("Please choose a new password before you continue."), "info")
+        return redirect(url_for("accounts.change_password"))
+    return redirect(safe_next(next_path) or url_for("learning.dashboard"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+@public
+def verify_code() -> str | Response:
+    """The second step of signing in: the code from the authenticator app, or a recovery code.
+
+    Anyone may call it; it only completes a sign-in whose first step succeeded in this browser.
+    """
+    pending = session.get(_PENDING)
+    user = db.session.get(User, pending["user_id"]) if isinstance(pending, dict) else None
+    if (user is None or pending.get("token") != user.session_token or not user.is_active
+            or time.time() - pending.get("at", 0) > PENDING_MINUTES * 60):
+        session.pop(_PENDING, None)
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if read_counter(f"mfa-wrong/{user.id}") >= MAX_WRONG_CODES:
+            flash(_("Too many wrong codes. Wait 15 minutes, or ask your administrator."), "error")
+        elif mfa.verify(user, form.code.data):
+            session.pop(_PENDING, None)
+            return _enter(user, pending["via"], pending.get("next"))
+        else:
+            hit_counter(f"mfa-wrong/{user.id}", 15 * 60)
+            form.code.errors.append(_("That code is not right, or was used already. Type the code your app shows "
+                                      "now, or one of your recovery codes."))
+    return render_template("accounts/verify_code.html", form=form)
+
+
+@bp.route("/account/mfa", methods=["GET", "POST"])
+@requires(Permission.USE_SITE)
+def mfa_settings() -> str | Response:
+    """Set up multi-factor sign-in (QR code, confirm a code), or see it is on. Any signed-in adult."""
+    user = current_user._get_current_object()
+    if not mfa.mfa_allowed(user):
+        abort(404)
+    if mfa.has_mfa(user):
+        return render_template("accounts/mfa_on.html", required=mfa.mfa_required(user),
+                               codes_left=mfa.unused_recovery_codes(user), form=EmptyForm())
+    secret = session.get("mfa_new_secret") or mfa.new_secret()
+    session["mfa_new_secret"] = secret
+    form = CodeForm()
+    if form.validate_on_submit():
+        if mfa.code_matches_new_secret(secret, form.code.data):
+            codes = mfa.turn_on(user, secret)
+            session.pop("mfa_new_secret", None)
+            session["mfa_set_up_needed"] = False
+            return render_template("accounts/recovery_codes.html", codes=codes, first_time=True)
+        form.code.errors.append(_("That code is not right. Check the app shows eduplatform, then type the code "
+                                  "it shows now."))
+    uri = mfa.provisioning_uri(user, secret)
+    return render_template("accounts/mfa_set_up.html", form=form, secret=secret, qr=mfa.qr_code_data_uri(uri),
+                           required=mfa.mfa_required(user))
+
+
+@bp.route("/account/mfa/recovery-codes", methods=["POST"])
+@requires(Permission.USE_SITE)
+def new_recovery_codes() -> str | Response:
+    """Replace one's recovery codes and show the new ones once. Adults with MFA on."""
+    user = current_user._get_current_object()
+    if not mfa.has_mfa(user):
+        abort(404)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("accounts.mfa_settings"))
+    return render_template("accounts/recovery_codes.html", codes=mfa.new_recovery_codes(user), first_time=False)
+
+
+@bp.route("/account/mfa/off", methods=["POST"])
+@requires(Permission.USE_SITE)
+def turn_mfa_off() -> Response:
+    """Turn multi-factor sign-in off: only for people whose roles do not require it."""
+    user = current_user._get_current_object()
+    if not mfa.has_mfa(user):
+        abort(404)
+    if EmptyForm().validate_on_submit():
+        if mfa.mfa_required(user):
+            flash(_("Your role needs multi-factor sign-in: it cannot be turned off."), "error")
+        else:
+            mfa.turn_off(user)
+            flash(_("Multi-factor sign-in is off."), "success")
+    return redirect(url_for("accounts.mfa_settings"))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -116,8 +236,10 @@ def change_password() -> str | Response:
     """Change one's own password; other sessions of the user end. Any signed-in user with a password."""
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        if services.authenticate(current_user.username, form.current_password.data) is None:
+        if not services.password_matches(current_user, form.current_password.data):
             form.current_password.errors.append(_("Your current password is not right."))
+        elif form.new_password.data in (form.current_password.data, current_user.card_secret):
+            form.new_password.errors.append(_("Choose a new password, not the one you were given."))
         else:
             services.change_password(current_user, form.new_password.data)
             start_session(current_user._get_current_object())  # this browser stays signed in with the new token
@@ -127,6 +249,20 @@ def change_password() -> str | Response:
 
 
 _ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {"accounts.change_password", "accounts.logout", "static", "health.healthz"}
+_ALLOWED_BEFORE_MFA_SET_UP = _ALLOWED_WHILE_PASSWORD_MUST_CHANGE | {"accounts.mfa_settings"}
+
+
+@bp.before_app_request
+def end_idle_sessions() -> Response | None:
+    """A session unused for ``SESSION_MINUTES`` ends (a pupil's browser-session cookie included)."""
+    if current_user.is_authenticated and request.endpoint != "static":
+        if session_has_idled_out():
+            logout_user()
+            session.clear()
+            flash(_("You were signed out because the page was not used for a while. Please sign in again."), "info")
+            return redirect(url_for("accounts.login", next=request.full_path if request.method == "GET" else None))
+        mark_session_active()
+    return None
 
 
 @bp.before_app_request
@@ -136,4 +272,13 @@ def insist_on_new_password() -> Response | None:
             and request.endpoint not in _ALLOWED_WHILE_PASSWORD_MUST_CHANGE
             and not signed_in_with_single_sign_on()):
         return redirect(url_for("accounts.change_password"))
+    return None
+
+
+@bp.before_app_request
+def insist_on_mfa_set_up() -> Response | None:
+    """People whose roles require multi-factor sign-in set it up before anything else."""
+    if (current_user.is_authenticated and mfa_set_up_needed()
+            and request.endpoint not in _ALLOWED_BEFORE_MFA_SET_UP):
+        return redirect(url_for("accounts.mfa_settings"))
     return None

@@ -108,7 +108,7 @@ def _read_agreements(root: Path, audiences: dict[str, Audience], problems: Probl
     for order, item in enumerate(_list_under(path, read_yaml(path, problems), "agreements", problems)):
         where = f"agreement #{order + 1}"
         if not isinstance(item, dict) or not check_keys(
-            path, where, item, {"id", "audiences", "signing"}, {"renewal_months"}, problems
+            path, where, item, {"id", "audiences", "signing"}, {"renewal_months", "class_signing"}, problems
         ):
             continue
         if not _valid_id(path, where, item["id"], problems):
@@ -127,9 +127,13 @@ def _read_agreements(root: Path, audiences: dict[str, Audience], problems: Probl
             continue
         renewal = item.get("renewal_months", 12)
         _int_in_range(path, f"{where} renewal_months", renewal, 1, 120, problems)
+        class_signing = item.get("class_signing", False)
+        if not isinstance(class_signing, bool) or (class_signing and signing is not Signing.TICK):
+            problems.add(path, f"{where}: class_signing must be true or false, and only for 'tick' agreements")
+            class_signing = False
         agreements[item["id"]] = Agreement(
             id=item["id"], audiences=frozenset(item["audiences"] or []), signing=signing,
-            renewal_months=renewal, order=order,
+            renewal_months=renewal, order=order, class_signing=class_signing,
         )
     return agreements
 

@@ -220,6 +220,8 @@ class Agreement:
     #: Months a signature stays valid before it must be signed again.
     renewal_months: int
     order: int
+    #: A teacher may record the whole class agreeing together (the youngest, who cannot sign alone).
+    class_signing: bool = False
 
 
 @dataclass(frozen=True)

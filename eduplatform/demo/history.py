@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import ParentLink, User
-from eduplatform.catalogue.model import Catalogue, Module, Signing
+from eduplatform.catalogue.model import Catalogue, Module
 from eduplatform.db import db
 from eduplatform.records import services
 from eduplatform.records.grading import grade
@@ -151,7 +151,7 @@ class DemoHistory:
                     teacher: User | None, school_class: SchoolClass) -> None:
         for agreement in self.catalogue.agreements_for(audience_ids):
             content = self.catalogue.agreement_content(agreement.id, self.catalogue.fallback_locale)
-            if agreement.signing is Signing.TICK and teacher is not None and (school_class.year_group or 0) <= 2:
+            if agreement.class_signing and teacher is not None:
                 present = [p for p in pupils if self.rng.random() < (0.95 if finished else 0.8)]
                 if present:
                     services.record_class_signing(teacher, school_class, content, present, year, self.catalogue)

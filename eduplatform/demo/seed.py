@@ -149,7 +149,7 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
                                        school_id=school.id)
             assign_teacher(school_class, class_teacher)
     for year_group in (0, 1, 2):  # the youngest classes sign in by tapping: each gets a class code
-        ensure_sign_in_code(classes[year_group])
+        ensure_sign_in_code(classes[year_group], permanent=True)  # printed on the demo's login cards
     accounts.ks1_class_code = classes[pupil_ks1.year_group].sign_in_code or ""
     for _ in range(3):
         population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.GOVERNOR}, school_id=school.id)

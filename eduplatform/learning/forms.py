@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from wtforms import HiddenField, RadioField, SelectChoice, SubmitField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, Regexp
 
 from eduplatform.catalogue.model import Question, QuestionType, Quiz
 from eduplatform.forms import BaseForm, CheckboxesField
@@ -24,7 +24,7 @@ def _choices(question: Question) -> list[SelectChoice]:
 
 class QuizFormBase(BaseForm):
     #: Issued with the page; the same token submitted twice is recorded once.
-    submission_token = HiddenField(validators=[DataRequired()])
+    submission_token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")])
     submit = SubmitField(_l("Submit my answers"))
 
 

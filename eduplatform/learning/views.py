@@ -141,9 +141,16 @@ def take_quiz(module_id: str) -> str | Response:
             flash(_("You have used all your attempts at this quiz for this year."), "error")
             return redirect(url_for(".show_module", module_id=module.id))
         result = grade(quiz, responses_from(form, quiz), module.pass_mark)
-        attempt = services.record_quiz_attempt(current_user, module, quiz, result, token,
-                                               current_year(current_user), catalogue)
+        try:
+            attempt = services.record_quiz_attempt(current_user, module, quiz, result, token,
+                                                   current_year(current_user), catalogue)
+        except services.NoAttemptsLeftError:  # another tab submitted the last attempt a moment ago
+            flash(_("You have used all your attempts at this quiz for this year."), "error")
+            return redirect(url_for(".show_module", module_id=module.id))
         return redirect(url_for(".show_attempt", attempt_id=attempt.id))
+    if form.is_submitted() and form.submission_token.errors:  # before: a 5 MB token was stored
+        abort(400, description=_("This quiz page is out of date or was changed. Nothing was saved: open the quiz "
+                                 "again and answer it."))
     if form.is_submitted() and form.errors:
         flash(_("Some questions have no answer yet. Nothing was saved: answer them and submit again."), "error")
     if not form.is_submitted():
@@ -170,8 +177,11 @@ def show_attempt(attempt_id: int) -> str:
     attempts_left = _attempts_left(module) if own else None
     year = AcademicYear(attempt.academic_year)
     status = queries.module_statuses(current_user, attempt.user_id, [module], year)[module.id]
+    # A learner sees the right answers only once they cannot be copied into another attempt: after
+    # a pass or the last allowed attempt. Before, a failed attempt showed them (1/6, then 6/6).
+    reveal = not own or attempt.passed or attempts_left == 0
     return render_template(
         "learning/attempt.html", attempt=attempt, module=module, content=content, questions=questions,
         same_version=quiz is not None and quiz.version == attempt.quiz_version, own=own,
-        attempts_left=attempts_left, status=status,
+        attempts_left=attempts_left, status=status, reveal=reveal,
     )

@@ -21,6 +21,7 @@ from sqlalchemy import delete, func, select
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import ParentLink, User, UserDuty, UserRole
+from eduplatform.accounts.names import clean_text
 from eduplatform.accounts.services import create_user, disable_account, issue_first_password
 from eduplatform.accounts.usernames import UsernameAllocator
 from eduplatform.audit.models import AuditAction
@@ -92,7 +93,7 @@ def _checked(details: PersonDetails, school: School, year: AcademicYear) -> Pers
             SchoolClass.academic_year == year.start_year))
         if found is None or not pupil:
             raise PersonChangeError(_("Choose one of this year's classes of the school, for pupils only."))
-    first, last = " ".join(details.first_name.split()), " ".join(details.last_name.split())
+    first, last = clean_text(details.first_name), clean_text(details.last_name)
     if not first or len(first) > 100 or len(last) > 100:
         raise PersonChangeError(_("Enter a first name (and a last name) of at most 100 characters each."))
     email = (details.email or "").strip().lower() or None

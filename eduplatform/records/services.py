@@ -39,17 +39,27 @@ from eduplatform.records.queries import (
 from eduplatform.schools.models import SchoolClass
 
 
+class NoAttemptsLeftError(Exception):
+    """The learner has used every attempt the module allows this year."""
+
+
 def _summary(user: User, module: Module, year: AcademicYear) -> ModuleCompletion:
-    """The user's completion row for the module and year, created "in progress" when missing."""
-    row = db.session.scalar(select(ModuleCompletion).where(
+    """The user's completion row for the module and year, created "in progress" when missing.
+
+    Locked for the rest of the transaction (PostgreSQL; SQLite has one writer), so two requests of
+    the same learner (two tabs, a double click) update it one after the other: no lost attempt
+    count, no second row.
+    """
+    query = select(ModuleCompletion).where(
         ModuleCompletion.user_id == user.id, ModuleCompletion.module_id == module.id,
-        ModuleCompletion.academic_year == year.start_year))
+        ModuleCompletion.academic_year == year.start_year).with_for_update()
+    row = db.session.scalar(query)
     if row is None:
         _keep_programme(user.school_id, year)
-        row = ModuleCompletion(school_id=user.school_id, user_id=user.id, module_id=module.id,
-                               academic_year=year.start_year, status=CompletionStatus.IN_PROGRESS, attempt_count=0)
-        db.session.add(row)
-        db.session.flush()
+        row, _ = db.insert_unless_raced(
+            ModuleCompletion(school_id=user.school_id, user_id=user.id, module_id=module.id,
+                             academic_year=year.start_year, status=CompletionStatus.IN_PROGRESS, attempt_count=0),
+            lambda: db.session.scalar(query))
     return row
 
 
@@ -153,10 +163,10 @@ def record_class_signing(teacher: User, school_class: SchoolClass, content: Agre
 def record_lesson_read(user: User, module: Module, lesson: Lesson, year: AcademicYear,
                        catalogue: Catalogue) -> None:
     """Note that ``user`` finished reading ``lesson`` (once per year). Callers: the lesson view."""
+    summary = _summary(user, module, year)  # locks the learner's row for this module first
     already = db.session.scalar(select(exists().where(
         LessonRead.user_id == user.id, LessonRead.lesson_id == lesson.id,
         LessonRead.academic_year == year.start_year)))
-    summary = _summary(user, module, year)
     if not already:
         db.session.add(LessonRead(school_id=user.school_id, user_id=user.id, module_id=module.id,
                                   lesson_id=lesson.id, lesson_version=lesson.version,
@@ -175,11 +185,16 @@ def record_quiz_attempt(user: User, module: Module, quiz: Quiz, result: QuizResu
     """Save an attempt with every answer, update the module summary and completion.
 
     The same ``submission_token`` submitted twice (a double click, a resubmitted form) returns the
-    first attempt and records nothing more. Callers: the quiz view.
+    first attempt and records nothing more. Raises :class:`NoAttemptsLeftError` when the module's
+    attempts for the year are used up (checked under the learner's row lock, so parallel
+    submissions cannot pass the limit). Callers: the quiz view.
     """
     existing = find_attempt(user, submission_token)
     if existing is not None:
         return existing
+    summary = _summary(user, module, year)  # locked: parallel submissions are counted one by one
+    if module.max_attempts is not None and summary.attempt_count >= module.max_attempts:
+        raise NoAttemptsLeftError(module.id)
     attempt = QuizAttempt(
         school_id=user.school_id, user_id=user.id, module_id=module.id, quiz_id=quiz.id,
         quiz_version=quiz.version, locale=quiz.locale, academic_year=year.start_year,
@@ -192,7 +207,6 @@ def record_quiz_attempt(user: User, module: Module, quiz: Quiz, result: QuizResu
     attempt, ours = db.insert_unless_raced(attempt, lambda: find_attempt(user, submission_token))
     if not ours:  # a concurrent submit of the same token won the race: that one is the attempt
         return attempt
-    summary = _summary(user, module, year)
     summary.attempt_count += 1
     summary.best_percent = max(summary.best_percent or 0, result.percent)
     db.session.flush()

@@ -57,21 +57,32 @@ def _report(plan: RosterPlan, path: Path) -> None:
 def register(app: Flask) -> None:
     """Attach the roster commands to the app's CLI."""
 
+    @app.cli.command("tidy")
+    def tidy() -> None:
+        """Remove roster uploads nobody confirmed or cancelled within 12 hours (run daily from cron)."""
+        from eduplatform.roster.uploads import sweep_abandoned_uploads
+
+        click.echo(f"Removed {sweep_abandoned_uploads()} abandoned upload file(s).")
+
     @app.cli.command("import-roster")
     @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
     @click.option("--school", "slug", help="The school's slug (needed when there is more than one school).")
     @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
-    @click.option("--academic-year", type=int, default=None,
+    @click.option("--academic-year", default=None,
                   help="The year the academic year starts, e.g. 2027 for 2027/28 (default: the current one).")
-    def import_roster(file: Path, slug: str | None, dry_run: bool, academic_year: int | None) -> None:
+    def import_roster(file: Path, slug: str | None, dry_run: bool, academic_year: str | None) -> None:
         """Import people and classes from the school's MIS export (CSV), all or nothing."""
-        from eduplatform.roster.services import apply_plan, plan_roster
+        from eduplatform.roster.services import apply_plan, plan_roster, prepare_secrets
 
         if current_revision(db.engine) != head_revision():
             raise click.ClickException("The database is not set up: run 'flask --app app init-db' first.")
+        chosen = AcademicYear.parse(academic_year) if academic_year is not None else None
+        if academic_year is not None and chosen is None:  # before: 99999, -5 and 0 were taken
+            raise click.ClickException(f"'{academic_year}' is not an academic year: use the year it starts in, "
+                                       "e.g. 2027 for 2027/28.")
         with force_locale(current_app.config["DEFAULT_LOCALE"]):
             school = _school(slug)
-            year = AcademicYear(academic_year) if academic_year else current_year(school)
+            year = chosen or current_year(school)
             plan = plan_roster(file.read_bytes(), school, year)
             _report(plan, file)
         if plan.errors:
@@ -79,6 +90,15 @@ def register(app: Flask) -> None:
         if dry_run:
             click.echo("Dry run: nothing was changed.")
             return
-        apply_plan(plan, filename=file.name)
+        # The slow hashing first, with the write lock released; then plan again under it and apply.
+        summary = plan.summary
+        db.session.commit()
+        secrets = prepare_secrets(plan)
+        with force_locale(current_app.config["DEFAULT_LOCALE"]):
+            plan = plan_roster(file.read_bytes(), school, year)
+        if not plan.ok or plan.summary != summary:
+            raise click.ClickException("The school's people changed while the file was checked: nothing was "
+                                       "imported. Run the command again.")
+        apply_plan(plan, filename=file.name, secrets=secrets)
         db.session.commit()
         click.echo("Imported. Passwords are not shown here: print the login cards from the web.")

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from eduplatform.accounts.names import clean_text
 from eduplatform.roles import Role
 from eduplatform.roster.problems import Problem, line_list
 from eduplatform.schools.models import LAST_YEAR_GROUP, NURSERY, RECEPTION
@@ -96,11 +97,6 @@ class ParsedFile:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def clean_text(value: str) -> str:
-    """NFC, surrounding and repeated whitespace (including non-breaking spaces) collapsed to one space."""
-    return " ".join(unicodedata.normalize("NFC", value).split())
 
 
 def parse_year_group(value: str) -> int | None:
@@ -198,8 +194,10 @@ def parse_roster(data: bytes) -> ParsedFile:
                 parsed.errors.append(Problem("too_many_rows", line, None, {"limit": MAX_ROWS}))
                 return parsed
             rows.read(line, cells)
-    except csv.Error:
-        parsed.errors.append(Problem("not_csv", reader.line_num or 1))
+    except csv.Error as error:
+        # A value over the csv module's limit (128 KB) is not a broken file: say which line.
+        code = "cell_too_long" if "field larger than field limit" in str(error) else "not_csv"
+        parsed.errors.append(Problem(code, reader.line_num or 1))
         return parsed
     rows.finish()
     if not parsed.errors and not parsed.rows:

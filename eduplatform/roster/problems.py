@@ -20,6 +20,8 @@ MESSAGES: dict[str, Any] = {
     "not_utf8": _l("The file is not UTF-8 text. In Excel, save it as \"CSV UTF-8 (Comma delimited)\"."),
     "spreadsheet": _l("This is a spreadsheet, not a CSV file. In Excel, save it as \"CSV UTF-8 (Comma delimited)\"."),
     "not_csv": _l("This does not look like a CSV file (values separated by commas)."),
+    "cell_too_long": _l("A value on this line is far too long (over 128,000 characters): no name, class or id is "
+                        "that long. Check the file was exported from the MIS as CSV."),
     "wrong_separator": _l("The values are separated by semicolons or tabs: save the file with commas (CSV)."),
     "too_many_rows": _l("The file has more than %(limit)s people: split it into smaller files."),
     "missing_column": _l("The required column %(column)s is missing."),

@@ -46,15 +46,27 @@ def _write(path: Path, content: bytes) -> None:
         handle.write(content)
 
 
-def _sweep(folder: Path) -> None:
+def sweep_abandoned_uploads() -> int:
+    """Remove uploads nobody confirmed or cancelled within :data:`MAX_AGE_SECONDS`; how many files went.
+
+    Runs on every upload, preview and confirm, and from ``flask --app app tidy`` (daily, from cron),
+    so a file left behind never waits for the next upload.
+    """
+    return _sweep(_folder())
+
+
+def _sweep(folder: Path) -> int:
     """Remove uploads nobody confirmed or cancelled."""
+    removed = 0
     limit = time.time() - MAX_AGE_SECONDS
     for path in folder.iterdir():
         try:
             if path.stat().st_mtime < limit:
                 path.unlink()
+                removed += 1
         except FileNotFoundError:
             pass  # removed by another request meanwhile
+    return removed
 
 
 def save(data: bytes, *, school_id: int, user_id: int, filename: str) -> str:
@@ -76,6 +88,7 @@ def load(token: str) -> StoredUpload | None:
     if not _TOKEN.match(token):
         return None
     folder = _folder()
+    _sweep(folder)
     meta_path, data_path = folder / f"{token}.json", folder / f"{token}.csv"
     try:
         if meta_path.stat().st_mtime < time.time() - MAX_AGE_SECONDS:

@@ -24,7 +24,7 @@ from eduplatform.roster.forms import ConfirmForm, UploadForm
 from eduplatform.roster.models import RosterImport
 from eduplatform.roster.planning import Action
 from eduplatform.roster.queries import adults_with_cards, classes_with_cards, recent_imports
-from eduplatform.roster.services import apply_plan, plan_roster
+from eduplatform.roster.services import apply_plan, plan_roster, prepare_secrets
 from eduplatform.schools.models import School
 from eduplatform.schools.years import current_year
 
@@ -123,8 +123,16 @@ def confirm(token: str) -> Response:
     if not form.validate_on_submit() or not plan.ok or form.expected.data != plan.summary:
         flash(_("The school's people changed since this preview: check it again, then import."), "error")
         return redirect(url_for("roster.preview", token=token))
+    # Hash the new people's first secrets (the slow part) with SQLite's write lock released, then
+    # plan again under the lock and apply: everyone else's writes wait seconds, not half a minute.
+    db.session.commit()  # nothing written yet: this only ends the transaction
+    secrets = prepare_secrets(plan)
+    plan = plan_roster(upload.data, school, importer=current_user)
+    if not plan.ok or form.expected.data != plan.summary:
+        flash(_("The school's people changed since this preview: check it again, then import."), "error")
+        return redirect(url_for("roster.preview", token=token))
     try:
-        record = apply_plan(plan, filename=upload.filename, imported_by=current_user)
+        record = apply_plan(plan, filename=upload.filename, imported_by=current_user, secrets=secrets)
     except IntegrityError:
         db.session.rollback()
         flash(_("Someone changed the school's people while importing: nothing was imported. Check the preview "

@@ -101,6 +101,8 @@ class SchoolClass(Base):
     year_group: Mapped[Optional[int]]
     #: Short code pupils (or the teacher's board) use to find the class's picture sign-in page.
     sign_in_code: Mapped[Optional[str]] = mapped_column(String(12), unique=True)
+    #: When the code stops working (the end of the school day it was made); None: until replaced.
+    sign_in_code_expires_at: Mapped[Optional[datetime]]
 
     school: Mapped[School] = relationship()
 

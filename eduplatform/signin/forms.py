@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wtforms import HiddenField, StringField, SubmitField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField
 from wtforms.validators import AnyOf, DataRequired, Optional
 
 from eduplatform.forms import BaseForm
@@ -41,3 +41,5 @@ class CodeForm(BaseForm):
     """Make a class sign-in code, or replace it (``replace`` = "1") so the old one stops working."""
 
     replace = HiddenField()
+    #: Keep the code beyond today (a class display, printed login cards); otherwise it ends tonight.
+    permanent = BooleanField(_l("Keep this code after today (for a class display or printed login cards)"))

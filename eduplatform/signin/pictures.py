@@ -12,6 +12,7 @@ import secrets
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eduplatform.accounts.models import User
+from eduplatform.accounts.services import PreparedSecret
 
 #: The pictures a secret is made of (files ``static/img/signin/<id>.svg``), in grid order.
 SECRET_PICTURES = ("apple", "ball", "boat", "car", "cat", "dog", "fish", "house", "moon", "star", "sun", "tree")
@@ -42,13 +43,26 @@ def encode(sequence: tuple[str, ...] | list[str]) -> str:
     return "-".join(sequence)
 
 
-def set_picture_secret(user: User, sequence: tuple[str, ...] | None = None) -> tuple[str, ...]:
+def prepare_picture_secret() -> PreparedSecret:
+    """A new picture secret and its hash, made ahead of a long write (a roster import)."""
+    sequence = new_picture_secret()
+    return PreparedSecret("pictures", encode(sequence),
+                          generate_password_hash(encode(sequence), method=PICTURE_HASH_METHOD))
+
+
+def set_picture_secret(user: User, sequence: tuple[str, ...] | None = None,
+                       prepared: PreparedSecret | None = None) -> tuple[str, ...]:
     """Give the pupil a (new) picture secret and avatar; returns the sequence for the login card.
 
-    Callers: roster import, the demo seeder, and a teacher resetting a pupil's pictures.
+    ``prepared`` (:func:`prepare_picture_secret`) carries one already hashed. Callers: roster
+    import, the demo seeder, and a teacher resetting a pupil's pictures.
     """
-    sequence = sequence or new_picture_secret()
-    user.picture_secret_hash = generate_password_hash(encode(sequence), method=PICTURE_HASH_METHOD)
+    if prepared is not None:
+        sequence = tuple(prepared.secret.split("-"))
+        user.picture_secret_hash = prepared.hash
+    else:
+        sequence = sequence or new_picture_secret()
+        user.picture_secret_hash = generate_password_hash(encode(sequence), method=PICTURE_HASH_METHOD)
     user.card_secret = encode(sequence)
     if user.avatar is None:
         user.avatar = AVATARS[secrets.randbelow(len(AVATARS))]

@@ -11,16 +11,19 @@ from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.queries import current_pupils_query, pupils_of
 from eduplatform.schools.years import current_year
 from eduplatform.signin.pictures import AVATARS, SECRET_PICTURES, uses_pictures
-from eduplatform.signin.services import is_well_formed_code, normalise_code
+from eduplatform.signin.services import code_is_current, is_well_formed_code, normalise_code
 
 
 def class_by_code(code: str) -> SchoolClass | None:
-    """This academic year's class with that sign-in code (last year's codes no longer work)."""
+    """This academic year's class with that sign-in code, while the code is current (last year's codes,
+    and codes whose school day has ended, no longer work)."""
     code = normalise_code(code)
     if not is_well_formed_code(code):
         return None
     school_class = db.session.scalar(select(SchoolClass).where(SchoolClass.sign_in_code == code))
     if school_class is None or school_class.academic_year != current_year(school_class.school).start_year:
+        return None
+    if not code_is_current(school_class):
         return None
     return school_class
 

@@ -17,14 +17,23 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import delete, func, select
 
+from eduplatform.academic_year import local_date, zone
 from eduplatform.accounts.models import User
 from eduplatform.accounts.services import issue_first_password
+from eduplatform.accounts.signin_guard import (
+    count_wrong_try,
+    forget_wrong_tries,
+    is_school_address,
+    must_wait,
+    remember_school_address,
+)
 from eduplatform.db import db, utcnow
 from eduplatform.schools.models import SchoolClass
+from eduplatform.schools.years import time_zone_of
 from eduplatform.signin.models import PictureSignInAttempt
 from eduplatform.signin.pictures import (
     SECRET_LENGTH,
@@ -66,20 +75,43 @@ def _new_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def ensure_sign_in_code(school_class: SchoolClass, replace: bool = False) -> str:
+def end_of_school_day(school_class: SchoolClass, now: datetime | None = None) -> datetime:
+    """Midnight at the end of today in the school's time zone (UTC, naive), at least an hour from now."""
+    now = now or utcnow()
+    zone_name = time_zone_of(school_class.school)
+    today = local_date(now, zone_name)
+    midnight = datetime.combine(today + timedelta(days=1), time(0), tzinfo=zone(zone_name))
+    return max(midnight.astimezone(UTC).replace(tzinfo=None), now + timedelta(hours=1))
+
+
+def code_is_current(school_class: SchoolClass, now: datetime | None = None) -> bool:
+    """The class has a code and it has not expired."""
+    expires = school_class.sign_in_code_expires_at
+    return bool(school_class.sign_in_code) and (expires is None or expires > (now or utcnow()))
+
+
+def ensure_sign_in_code(school_class: SchoolClass, replace: bool = False, permanent: bool = False,
+                        now: datetime | None = None) -> str:
     """Give the class a sign-in code when it has none (or a new one when ``replace``); return it.
 
-    A replaced code stops working at once. Callers: the teacher's "show on the board" page (POST)
-    and the demo seeder.
+    A code works until the end of the school day it was made (:func:`end_of_school_day`): one seen
+    on the board cannot be used from home that evening, nor guessed for long. With ``permanent`` it
+    works until replaced (for a class display, or printed login cards); asking for ``permanent`` on
+    a current code keeps the code and makes it permanent. A replaced code stops working at once.
+    Callers: the teacher's "show on the board" page (POST) and the demo seeder.
     """
-    if school_class.sign_in_code and not replace:
-        return school_class.sign_in_code
+    if code_is_current(school_class, now) and not replace:
+        if permanent:
+            school_class.sign_in_code_expires_at = None
+            db.session.flush()
+        return school_class.sign_in_code or ""
     while True:
         code = _new_code()
         taken = db.session.scalar(select(SchoolClass.id).where(SchoolClass.sign_in_code == code))
         if taken is None and code != school_class.sign_in_code:
             break
     school_class.sign_in_code = code
+    school_class.sign_in_code_expires_at = None if permanent else end_of_school_day(school_class, now)
     db.session.flush()
     return code
 
@@ -138,18 +170,36 @@ class Outcome:
     until: datetime | None = None
 
 
+def paused_for(user: User, address: str | None, now: datetime | None = None) -> datetime | None:
+    """When the pupil's pause ends, for a try from ``address``: never at the school's own address.
+
+    A pupil at school (an address the school signs in from) is slowed per address instead
+    (:func:`check_pictures`), so a stranger with the class code cannot lock the class out.
+    """
+    if address is not None and is_school_address(user, address):
+        return None
+    return pupil_paused_until(user, now)
+
+
 def check_pictures(school_class: SchoolClass, user: User, sequence: list[str],
-                   now: datetime | None = None) -> Outcome:
+                   now: datetime | None = None, address: str | None = None) -> Outcome:
     """Check a pupil's tapped pictures on their class's sign-in page and record the try.
 
-    A paused pupil, or a try too soon in a slowed-down class, is refused without being checked or
-    recorded. Callers: the picture sign-in view (a public page: it must only be given a pupil of
-    ``school_class`` who signs in with pictures).
+    A paused pupil (:func:`paused_for`), a try from an address that must wait after its own wrong
+    tries for this pupil (growing delays), or a try too soon in a slowed-down class, is refused
+    without being checked or recorded. Callers: the picture sign-in view (a public page: it must
+    only be given a pupil of ``school_class`` who signs in with pictures).
     """
     now = now or utcnow()
-    paused = pupil_paused_until(user, now)
+    # One try at a time per class (PostgreSQL row lock; SQLite has one writer): parallel taps are
+    # counted one after another, so none slips past the pupil's or the class's limit.
+    db.session.execute(select(SchoolClass.id).where(SchoolClass.id == school_class.id).with_for_update())
+    paused = paused_for(user, address, now)
     if paused is not None:
         return Outcome("paused", paused)
+    name = f"pictures/{user.id}"
+    if address is not None and must_wait(address, name):
+        return Outcome("wait", now + timedelta(seconds=2))
     wait = class_wait_until(school_class, now)
     if wait is not None:
         return Outcome("wait", wait)
@@ -157,6 +207,12 @@ def check_pictures(school_class: SchoolClass, user: User, sequence: list[str],
     db.session.add(PictureSignInAttempt(school_id=school_class.school_id, class_id=school_class.id, user_id=user.id,
                                         succeeded=right, attempted_at=now))
     db.session.flush()
+    if address is not None:
+        if right:
+            forget_wrong_tries(address, name)
+            remember_school_address(user, address)
+        else:
+            count_wrong_try(address, name, free_tries=PUPIL_MAX_WRONG + 1)
     return Outcome("ok" if right else "wrong")
 
 

@@ -25,6 +25,7 @@ from eduplatform.accounts.sessions import start_session
 from eduplatform.db import utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _, _l
+from eduplatform.rate_limits import client_address
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.queries import pupils_of
 from eduplatform.signin import queries, services
@@ -110,7 +111,7 @@ def pupil_pictures(code: str, user_id: int) -> Response:
     pupil = _picture_pupil_or_404(school_class, user_id)
     taps = _taps_for(school_class, pupil.id)
     notice = session.pop(_NOTICE, None)
-    paused_until = services.pupil_paused_until(pupil)
+    paused_until = services.paused_for(pupil, client_address())
     wait_until = None if paused_until else services.class_wait_until(school_class)
     response = make_response(render_template(
         "signin/pupil_pictures.html", school_class=school_class, pupil=pupil, avatar=queries.avatar_of(pupil),
@@ -140,7 +141,7 @@ def tap_picture(code: str, user_id: int) -> Response:
     if len(taps) < SECRET_LENGTH:
         _save_taps(school_class, pupil.id, taps)
         return back
-    outcome = services.check_pictures(school_class, pupil, taps)
+    outcome = services.check_pictures(school_class, pupil, taps, address=client_address())
     if outcome.result == "ok":
         start_session(pupil, via="pictures")
         return redirect(url_for("learning.dashboard"))
@@ -161,9 +162,10 @@ def tap_picture(code: str, user_id: int) -> Response:
 def board(class_id: int) -> str:
     """"Show on the board": the class code and its address in huge text. Its teachers and coordinators."""
     school_class = access.managed_class_or_404(current_user, class_id)
-    code = school_class.sign_in_code
+    code = school_class.sign_in_code if services.code_is_current(school_class) else None
     return render_template(
         "signin/board.html", school_class=school_class, code=code, form=CodeForm(),
+        permanent=school_class.sign_in_code_expires_at is None,
         class_url=url_for(".class_page", code=code, _external=True) if code else None,
         find_url=url_for(".find_class", _external=True), pupils=queries.picture_pupils(school_class),
         avatar_of=queries.avatar_of,
@@ -177,12 +179,14 @@ def generate_code(class_id: int) -> Response:
     school_class = access.managed_class_or_404(current_user, class_id)
     form = CodeForm()
     if form.validate_on_submit():
-        replacing = form.replace.data == "1" and school_class.sign_in_code is not None
-        services.ensure_sign_in_code(school_class, replace=form.replace.data == "1")
+        replacing = form.replace.data == "1" and services.code_is_current(school_class)
+        services.ensure_sign_in_code(school_class, replace=form.replace.data == "1", permanent=form.permanent.data)
         if replacing:
             flash(_("The class has a new sign-in code. The old code no longer works."), "success")
+        elif form.permanent.data:
+            flash(_("The class's sign-in code now works until you replace it."), "success")
         else:
-            flash(_("The class has a sign-in code."), "success")
+            flash(_("The class has a sign-in code for today."), "success")
     return redirect(url_for(".board", class_id=school_class.id))
 
 
@@ -213,7 +217,9 @@ def cards(class_id: int) -> str:
     return render_template(
         "signin/cards.html", school_class=school_class, cards=[_card(p) for p in pupils], only=only,
         class_url=(url_for(".class_page", code=school_class.sign_in_code, _external=True)
-                   if school_class.sign_in_code else None),
+                   if services.code_is_current(school_class) else None),
+        code_current=services.code_is_current(school_class),
+        code_ends_today=school_class.sign_in_code_expires_at is not None,
         login_url=url_for("accounts.login", _external=True), picture_names=PICTURE_NAMES, form=EmptyForm(),
     )
 
@@ -234,6 +240,21 @@ def reset_pictures(class_id: int, user_id: int) -> Response:
             services.reset_pictures(pupil)
             flash(_("%(name)s has new pictures and can try again now. Print their new card.",
                     name=pupil.full_name), "success")
+    return redirect(url_for(".cards", class_id=school_class.id, pupil=pupil.id))
+
+
+@bp.route("/classes/<int:class_id>/pupils/<int:user_id>/unpause", methods=["POST"])
+@requires(Permission.VIEW_PEOPLE)
+def unpause(class_id: int, user_id: int) -> Response:
+    """Let a paused pupil try their same pictures again at once (no new card needed).
+
+    The class's teachers and coordinators; pupils of the class only.
+    """
+    school_class = access.managed_class_or_404(current_user, class_id)
+    pupil = access.class_pupil_or_404(current_user, school_class, user_id)
+    if EmptyForm().validate_on_submit():
+        services.clear_pause(pupil)
+        flash(_("%(name)s can try their pictures again now.", name=pupil.full_name), "success")
     return redirect(url_for(".cards", class_id=school_class.id, pupil=pupil.id))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eduplatform.academic_year import AcademicYear
+from eduplatform.roles import Role
 from eduplatform.schools.services import create_class, enrol_pupil
 from tests.access.common import Case, everyone
 from tests.conftest import run_in_app
@@ -30,8 +31,11 @@ MATRIX: dict[str, list[Case]] = {
              {**OTHER_CLASS, "other_coordinator": 302}, (("present", "{other_school_pupil}"),)),
     ],
     "classroom.sign_together": [
-        Case("GET", "/classes/{own_class}/agreements/ks2-aup", OWN_CLASS),
-        Case("POST", "/classes/{own_class}/agreements/ks2-aup", OWN_CLASS_POST, (("present", "{own_school_pupil}"),)),
+        Case("GET", "/classes/{own_ks1_class}/agreements/ks1-aup", OWN_CLASS),
+        Case("POST", "/classes/{own_ks1_class}/agreements/ks1-aup", OWN_CLASS_POST,
+             (("present", "{own_ks1_pupil}"),)),
+        # Older pupils sign for themselves: before, teachers could record a KS2 class agreeing together.
+        Case("GET", "/classes/{own_class}/agreements/ks2-aup", {**OWN_CLASS, "staff": 404, "coordinator": 404}),
     ],
 }
 
@@ -45,4 +49,17 @@ def objects(app: Any, world: dict[str, Any]) -> dict[str, Any]:
         enrol_pupil(school_class, world["other_pupil"])
         return school_class
 
-    return {"own_class": world["own_class"].id, "other_class": run_in_app(app, other_class).id}
+    def ks1_class() -> tuple[int, int]:
+        from eduplatform.accounts.services import create_user
+        from eduplatform.schools.services import assign_teacher
+
+        school_class = create_class(school=world["school"], name="Own 1", year_group=1, year=AcademicYear.current())
+        pupil = create_user(username="matrix.ks1", first_name="Kit", last_name="One", roles={Role.PUPIL},
+                            school_id=world["school"].id, year_group=1)
+        enrol_pupil(school_class, pupil)
+        assign_teacher(school_class, world["people"]["staff"])
+        return school_class.id, pupil.id
+
+    own_ks1_class, own_ks1_pupil = run_in_app(app, ks1_class)
+    return {"own_class": world["own_class"].id, "other_class": run_in_app(app, other_class).id,
+            "own_ks1_class": own_ks1_class, "own_ks1_pupil": own_ks1_pupil}

@@ -74,6 +74,11 @@ MATRIX: dict[str, list[Case]] = {
         Case("POST", "/classes/{signin_class}/pupils/{own_school_pupil}/reset-pictures", NOT_IN_CLASS_POST),
         Case("POST", "/classes/{signin_class}/pupils/{signin_other_pupil}/reset-pictures", NOT_IN_CLASS_POST),
     ],
+    "signin.unpause": [
+        Case("POST", "/classes/{signin_class}/pupils/{signin_pupil}/unpause", OWN_CLASS_POST),
+        Case("POST", "/classes/{signin_other_class}/pupils/{signin_other_pupil}/unpause", OTHER_CLASS_POST),
+        Case("POST", "/classes/{signin_class}/pupils/{own_school_pupil}/unpause", NOT_IN_CLASS_POST),
+    ],
     "signin.new_password": [
         Case("POST", "/classes/{signin_class}/pupils/{signin_older_pupil}/new-password", OWN_CLASS_POST),
         Case("POST", "/classes/{signin_other_class}/pupils/{signin_other_pupil}/new-password", OTHER_CLASS_POST),

@@ -1,0 +1,69 @@
+"""The same learner's writes arriving together (two tabs, a double click), on SQLite and PostgreSQL.
+
+Before: on PostgreSQL two parallel "I have read this" clicks or first quiz submissions hit a
+unique constraint and answered 500, and the error page itself then failed inside the aborted
+transaction; parallel submissions could also pass a quiz's attempt limit and lose attempt counts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from eduplatform.accounts.services import create_user
+from eduplatform.db import db
+from eduplatform.records.models import LessonRead, ModuleCompletion, QuizAttempt
+from eduplatform.roles import Role
+from eduplatform.schools.services import create_school
+from tests.conftest import PASSWORD, Auth, csrf_token, run_together
+from tests.test_learning import ALL_RIGHT, MODULE, QUIZ, quiz_form
+
+TABS = 6
+
+
+def _pupil(app: Any) -> str:
+    with app.app_context():
+        school = create_school(name="Tabs", slug="tabs")
+        create_user(username="two.tabs", first_name="Two", last_name="Tabs", roles={Role.PUPIL},
+                    school_id=school.id, year_group=5, password=PASSWORD)
+        db.session.commit()
+    return "two.tabs"
+
+
+def _tabs(app: Any, username: str) -> list[Auth]:
+    tabs = []
+    for _ in range(TABS):
+        auth = Auth(app.test_client())
+        assert auth.login(username).status_code == 302
+        tabs.append(auth)
+    return tabs
+
+
+def _count(app: Any, model: Any) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def test_the_same_lesson_read_in_parallel_tabs_is_recorded_once(concurrent_app) -> None:
+    tabs = _tabs(concurrent_app, _pupil(concurrent_app))
+    statuses: list[int] = []
+    path = f"{MODULE}/lessons/ks2-passwords-why/read"
+    forms = [(tab, {"csrf_token": csrf_token(tab.client, f"{MODULE}/lessons/ks2-passwords-why")}) for tab in tabs]
+    assert run_together(*[lambda tab=tab, form=form: statuses.append(tab.client.post(path, data=form).status_code)
+                          for tab, form in forms]) == []
+    assert statuses == [302] * TABS
+    assert _count(concurrent_app, LessonRead) == 1 and _count(concurrent_app, ModuleCompletion) == 1
+
+
+def test_parallel_first_submissions_are_all_counted_and_keep_the_attempt_limit(concurrent_app) -> None:
+    tabs = _tabs(concurrent_app, _pupil(concurrent_app))
+    forms = [(tab, quiz_form(tab.client)) for tab in tabs]  # six different submission tokens
+    statuses: list[int] = []
+    assert run_together(*[lambda tab=tab, form=form: statuses.append(
+        tab.client.post(QUIZ, data={**form, **ALL_RIGHT}).status_code) for tab, form in forms]) == []
+    assert statuses == [302] * TABS  # no 500: the extra ones are told their attempts are used up
+    with concurrent_app.app_context():
+        attempts = db.session.scalar(select(func.count()).select_from(QuizAttempt))
+        summary = db.session.scalar(select(ModuleCompletion))
+    assert attempts == 3 and summary.attempt_count == 3  # the fixture's quiz allows three attempts a year
