@@ -12,7 +12,9 @@ PostgreSQL database on the local server), through Flask's test client with a cli
 * waves of parallel wrong guesses at one account: tries counted against tries sent;
 * thirty pupils behind one school address signing in at once (three mistype first): how many got
   in, and how long the last one waited;
-* class-code lookups from one client in one minute.
+* class-code lookups from one client in one minute;
+* 16 pupils submitting quizzes as fast as they can for 20 seconds: submissions answered against
+  attempts stored and attempts counted (nothing may be lost).
 """
 
 from __future__ import annotations
@@ -154,10 +156,55 @@ def main() -> None:
     lookups = [client.get(f"/tap?code=ABC{n:03d}").status_code for n in range(400)]
     print(f"5. class-code lookups from one client: {lookups.count(200)} answered of 400 in a minute, "
           f"then refused")
+    writers_report = sixteen_writers(app, usernames[100:116])
+    print(f"6. 16 pupils submitting quizzes for 20 s: {writers_report}")
     with app.app_context():
         db.engine.dispose()
     if drop:
         drop()
+
+
+def sixteen_writers(app: Any, usernames: list[str], seconds: float = 20.0) -> str:
+    """Each pupil submits the first quiz of their dashboard again and again; count what was kept."""
+    import re
+
+    from sqlalchemy import func, select
+
+    from eduplatform.records.models import ModuleCompletion, QuizAttempt
+
+    with app.app_context():
+        catalogue = app.extensions["eduplatform.catalogue"]
+        module = next(m for m in catalogue.modules_for(catalogue.pupil_audience_ids({5}))
+                      if catalogue.module_content(m.id, "en").quiz)
+    path = f"/modules/{module.id}/quiz"
+    answered, failed = [0], [0]
+    deadline = time.perf_counter() + seconds
+
+    def writer(username: str, number: int) -> None:
+        client = browser(app, f"192.0.2.{100 + number}")
+        sign_in(client, username, PASSWORD)
+        while time.perf_counter() < deadline:
+            page = client.get(path).get_data(as_text=True)
+            data = dict(re.findall(r'name="(q_[^"]+)" type="(?:radio|checkbox)" value="([^"]+)"', page))
+            data["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+            data["submission_token"] = re.search(r'name="submission_token" type="hidden" value="([^"]+)"',
+                                                 page).group(1)
+            status = client.post(path, data=data).status_code
+            if status == 302:
+                answered[0] += 1
+            else:
+                failed[0] += 1
+
+    threads = [threading.Thread(target=writer, args=(name, n)) for n, name in enumerate(usernames)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    with app.app_context():
+        stored = db.session.scalar(select(func.count()).select_from(QuizAttempt))
+        counted = db.session.scalar(select(func.sum(ModuleCompletion.attempt_count)))
+    return (f"{answered[0]} answered, {failed[0]} failed; {stored} attempts stored, {counted} counted "
+            f"({'nothing lost' if answered[0] == stored == counted else 'LOST WRITES'})")
 
 
 if __name__ == "__main__":

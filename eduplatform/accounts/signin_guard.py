@@ -18,7 +18,8 @@ rules, each against a finding of an attack on the site:
   (:mod:`eduplatform.rate_limits`).
 * **First passwords of adults lapse** after :data:`ADULT_FIRST_PASSWORD_DAYS` days unused.
 
-Callers: the sign-in view. Services flush, never commit: the request commits once.
+Callers: the sign-in view. Unlike other services it commits, twice: once the try is counted (so
+the slow password check does not hold SQLite's write lock) and before waiting out the time floor.
 """
 
 from __future__ import annotations
@@ -141,6 +142,7 @@ def _check(username: str, password: str, address: str) -> SignInResult:
         return SignInResult(None, "wrong")
     now = utcnow()
     tries, paused_until = _reserve_try(user)
+    db.session.commit()  # the try is counted; the slow password check runs without the write lock
     paused = (paused_until is not None and paused_until > now) or tries > current_app.config["MAX_FAILED_SIGN_INS"]
     if paused and not is_school_address(user, address):
         check_password_hash(_DUMMY_HASH, password)
@@ -161,9 +163,10 @@ def sign_in_with_password(username: str, password: str, address: str) -> SignInR
     """Check a sign-in by password under every rule of this module; at least ``SIGN_IN_FLOOR_MS`` long."""
     started = time.perf_counter()
     try:
-        return _check(username.strip().lower(), password, address)
+        result = _check(username.strip().lower(), password, address)
+        db.session.commit()  # before waiting out the floor: the wait must never hold the write lock
+        return result
     finally:
-        db.session.flush()
         remaining = current_app.config["SIGN_IN_FLOOR_MS"] / 1000 - (time.perf_counter() - started)
         if remaining > 0:
             time.sleep(remaining)
