@@ -185,7 +185,7 @@ def sixteen_writers(app: Any, usernames: list[str], seconds: float = 20.0) -> st
         sign_in(client, username, PASSWORD)
         while time.perf_counter() < deadline:
             page = client.get(path).get_data(as_text=True)
-            data = dict(re.findall(r'name="(q_[^"]+)" type="(?:radio|checkbox)" value="([^"]+)"', page))
+            data = dict(re.findall(r'name="(q_[^"]+)"(?: required)? type="(?:radio|checkbox)" value="([^"]+)"', page))
             data["csrf_token"] = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
             data["submission_token"] = re.search(r'name="submission_token" type="hidden" value="([^"]+)"',
                                                  page).group(1)
