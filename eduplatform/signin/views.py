@@ -12,6 +12,7 @@ give a pupil new pictures or a new first password.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, session, url_for
@@ -224,6 +225,15 @@ def cards(class_id: int) -> str:
     )
 
 
+def _class_pupil_tool(class_id: int, user_id: int, act: Callable[[User], None]) -> Response:
+    """Run one of the teacher's buttons on a pupil of a class they manage, then show the pupil's card."""
+    school_class = access.managed_class_or_404(current_user, class_id)
+    pupil = access.class_pupil_or_404(current_user, school_class, user_id)
+    if EmptyForm().validate_on_submit():
+        act(pupil)
+    return redirect(url_for(".cards", class_id=school_class.id, pupil=pupil.id))
+
+
 @bp.route("/classes/<int:class_id>/pupils/<int:user_id>/reset-pictures", methods=["POST"])
 @requires(Permission.VIEW_PEOPLE)
 def reset_pictures(class_id: int, user_id: int) -> Response:
@@ -231,16 +241,15 @@ def reset_pictures(class_id: int, user_id: int) -> Response:
 
     The class's teachers and coordinators; pupils of the class only.
     """
-    school_class = access.managed_class_or_404(current_user, class_id)
-    pupil = access.class_pupil_or_404(current_user, school_class, user_id)
-    if EmptyForm().validate_on_submit():
+    def act(pupil: User) -> None:
         if not uses_pictures(pupil.year_group):
             flash(_("%(name)s signs in with a password, not pictures.", name=pupil.full_name), "error")
         else:
             services.reset_pictures(pupil)
             flash(_("%(name)s has new pictures and can try again now. Print their new card.",
                     name=pupil.full_name), "success")
-    return redirect(url_for(".cards", class_id=school_class.id, pupil=pupil.id))
+
+    return _class_pupil_tool(class_id, user_id, act)
 
 
 @bp.route("/classes/<int:class_id>/pupils/<int:user_id>/unpause", methods=["POST"])
@@ -250,12 +259,11 @@ def unpause(class_id: int, user_id: int) -> Response:
 
     The class's teachers and coordinators; pupils of the class only.
     """
-    school_class = access.managed_class_or_404(current_user, class_id)
-    pupil = access.class_pupil_or_404(current_user, school_class, user_id)
-    if EmptyForm().validate_on_submit():
+    def act(pupil: User) -> None:
         services.clear_pause(pupil)
         flash(_("%(name)s can try their pictures again now.", name=pupil.full_name), "success")
-    return redirect(url_for(".cards", class_id=school_class.id, pupil=pupil.id))
+
+    return _class_pupil_tool(class_id, user_id, act)
 
 
 @bp.route("/classes/<int:class_id>/pupils/<int:user_id>/new-password", methods=["POST"])
@@ -265,12 +273,11 @@ def new_password(class_id: int, user_id: int) -> Response:
 
     The class's teachers and coordinators; pupils of the class only.
     """
-    school_class = access.managed_class_or_404(current_user, class_id)
-    pupil = access.class_pupil_or_404(current_user, school_class, user_id)
-    if EmptyForm().validate_on_submit():
+    def act(pupil: User) -> None:
         if uses_pictures(pupil.year_group):
             flash(_("%(name)s signs in with pictures, not a password.", name=pupil.full_name), "error")
         else:
             services.reissue_pupil_password(pupil)
             flash(_("%(name)s has a new first password. Print their new card.", name=pupil.full_name), "success")
-    return redirect(url_for(".cards", class_id=school_class.id, pupil=pupil.id))
+
+    return _class_pupil_tool(class_id, user_id, act)
