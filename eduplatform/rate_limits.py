@@ -36,6 +36,10 @@ LIMITS: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
     "accounts.sso_start": ("30 per minute", "every", None),
     "accounts.sso_callback": ("30 per minute", "every", None),
 }
+#: Failed password sign-ins across the whole site from addresses nobody has ever signed in from: a
+#: spread-out guessing run (many addresses, a few tries each) stops here, while schools' own
+#: addresses are never held up by it.
+SITE_WIDE_FAILED_SIGN_INS = "300 per minute;3000 per hour"
 _EXTENSION = "eduplatform.limiter"
 
 
@@ -64,6 +68,10 @@ def init_rate_limits(app: Flask) -> Limiter:
     for endpoint, (limit, kind, methods) in LIMITS.items():
         view = app.view_functions[endpoint]
         app.view_functions[endpoint] = limiter.limit(limit, deduct_when=_counts(kind), methods=methods)(view)
+    app.view_functions["accounts.login"] = limiter.shared_limit(
+        SITE_WIDE_FAILED_SIGN_INS, scope="site-wide-sign-in", key_func=lambda: "site", methods=["POST"],
+        deduct_when=_failed_sign_in, exempt_when=lambda: is_known_address(client_address()),
+    )(app.view_functions["accounts.login"])
     app.extensions[_EXTENSION] = limiter
     return limiter
 
@@ -90,6 +98,15 @@ def clear_counter(key: str) -> None:
     """Forget a keyed counter (after a right password, say)."""
     if current_app.config["RATE_LIMITS_ENABLED"]:
         _storage().clear(f"eduplatform/{key}")
+
+
+def remember_address(address: str) -> None:
+    """Someone signed in from this address (it is then exempt from the site-wide limit for 30 days)."""
+    hit_counter(f"known-address/{address}", 30 * 86_400)
+
+
+def is_known_address(address: str) -> bool:
+    return read_counter(f"known-address/{address}") > 0
 
 
 def reset_rate_limits(app: Flask) -> None:

@@ -196,3 +196,28 @@ def test_people_found_by_the_guard_are_the_ones_in_the_database(app, school, mak
     assert run_in_app(app, lambda: db.session.scalar(select(User.username).where(User.id == person.id))) == \
         "mixed.case"
     assert signed_in(from_address(app, "203.0.113.99").login("  MIXED.case "))
+
+
+def test_a_guessing_run_spread_over_many_addresses_stops_site_wide_but_not_for_schools(tmp_path,
+                                                                                       monkeypatch) -> None:
+    """Each address stays under its own limit; together they meet the site-wide one. A school's
+    address, where people have signed in before, is never held up by it."""
+    from eduplatform import create_app
+    from eduplatform.db import upgrade_database
+    from tests.conftest import test_settings
+
+    monkeypatch.setattr("eduplatform.rate_limits.SITE_WIDE_FAILED_SIGN_INS", "20 per minute")
+    local = create_app(test_settings(tmp_path, f"sqlite:///{tmp_path / 'site.sqlite3'}"))
+    with local.app_context():
+        upgrade_database(db.engine)
+        school = create_school(name="Wide", slug="wide")
+        create_user(username="wide.pupil", first_name="W", last_name="P", roles={Role.PUPIL}, school_id=school.id,
+                    year_group=5, password=PASSWORD)
+        db.session.commit()
+    assert signed_in(from_address(local, "192.0.2.200").login("wide.pupil"))  # the school signs in from here
+    answers = [from_address(local, f"198.51.100.{n}").login(f"guess{n}", WRONG).status_code for n in range(25)]
+    assert answers[:20] == [200] * 20 and set(answers[20:]) == {429}
+    assert from_address(local, "192.0.2.200").login("wide.pupil", WRONG).status_code == 200  # answered
+    assert signed_in(from_address(local, "192.0.2.200").login("wide.pupil"))
+    with local.app_context():
+        db.engine.dispose()

@@ -14,8 +14,8 @@ rules, each against a finding of an attack on the site:
   pauses for ``SIGN_IN_BLOCK_MINUTES``: no password is checked, right or wrong, **except from an
   address the school has signed in from before** (:func:`remember_school_address`), so a pupil or
   teacher at school still signs in while a stranger elsewhere is stopped.
-* **Per address across accounts**: Flask-Limiter's limit on the sign-in route
-  (:mod:`eduplatform.rate_limits`).
+* **Per address across accounts, and site-wide**: Flask-Limiter's limits on the sign-in route
+  (:mod:`eduplatform.rate_limits`); the site-wide one spares addresses someone has signed in from.
 * **First passwords of adults lapse** after :data:`ADULT_FIRST_PASSWORD_DAYS` days unused.
 
 Callers: the sign-in view. Unlike other services it commits, twice: once the try is counted (so
@@ -35,7 +35,7 @@ from werkzeug.security import check_password_hash
 from eduplatform.accounts.models import User
 from eduplatform.accounts.services import find_by_username
 from eduplatform.db import db, utcnow
-from eduplatform.rate_limits import clear_counter, hit_counter, read_counter
+from eduplatform.rate_limits import clear_counter, hit_counter, read_counter, remember_address
 from eduplatform.roles import Role
 
 #: Wrong tries for one name from one address before that address has to wait.
@@ -74,6 +74,7 @@ def _school_key(user: User, address: str) -> str:
 def remember_school_address(user: User, address: str) -> None:
     """After a right password: this address is one the person's school signs in from."""
     hit_counter(_school_key(user, address), SCHOOL_ADDRESS_DAYS * 86_400)
+    remember_address(address)
 
 
 def is_school_address(user: User, address: str) -> bool:
