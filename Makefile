@@ -23,7 +23,7 @@ setup: $(STAMP) translations-compile  ## Create the virtual environment and buil
 run: setup  ## Serve the site on http://127.0.0.1:5000 with demo data
 	$(FLASK) init-db
 	$(FLASK) seed-demo --if-empty
-	EDUPLATFORM_ENV=development $(FLASK) run --host 127.0.0.1 --port 5000
+	EDUPLATFORM_ENV=development EDUPLATFORM_MFA_REQUIRED_FOR=none $(FLASK) run --host 127.0.0.1 --port 5000
 
 test: setup  ## Run the whole test suite (browser and PostgreSQL parts skip when unavailable)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
