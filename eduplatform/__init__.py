@@ -73,8 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.before_request(lambda: refuse_undeclared_views(app.view_functions))
     app.after_request(_security_headers)
     if config["ENV"] == "production" and not config["HTTPS"]:
-        app.logger.warning("eduplatform is running without HTTPS: passwords and children's records cross the "
-                           "network in clear. Serve it behind TLS and set EDUPLATFORM_HTTPS=1.")
+        _warn_once_when_serving_without_https(app)
     _register_template_helpers(app)
 
     from eduplatform.cli import register_commands
@@ -90,6 +89,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         fallback_locale=config["LOCALES"][0],
     )
     return app
+
+
+def _warn_once_when_serving_without_https(app: Flask) -> None:
+    """Log a loud warning at the first request a production site serves without HTTPS (not for CLI jobs)."""
+    warned: list[bool] = []
+
+    @app.before_request
+    def warn() -> None:
+        if not warned:
+            warned.append(True)
+            app.logger.warning("eduplatform is serving without HTTPS: passwords and children's records cross "
+                               "the network in clear. Serve it behind TLS and set EDUPLATFORM_HTTPS=1.")
 
 
 class DatabaseIdConverter(IntegerConverter):

@@ -75,8 +75,10 @@ def test_https_sites_send_hsts_and_plain_ones_are_warned_about(tmp_path, caplog)
     assert "Strict-Transport-Security" not in plain.test_client().get("/healthz").headers
     settings = {**test_settings(tmp_path / "c", f"sqlite:///{tmp_path / 'c.sqlite3'}"), **PRODUCTION}
     with caplog.at_level("WARNING"):
-        create_app(settings)
-    assert "running without HTTPS" in caplog.text
+        production = create_app(settings)
+        assert "without HTTPS" not in caplog.text  # command-line jobs are not warned
+        production.test_client().get("/healthz")
+    assert "serving without HTTPS" in caplog.text
 
 
 def test_the_sqlite_database_is_created_readable_by_its_owner_only(tmp_path) -> None:
