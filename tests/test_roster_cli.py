@@ -95,7 +95,12 @@ def test_the_school_must_be_named_when_there_are_several(fresh_app, cli) -> None
 def test_next_year_with_the_academic_year_option(fresh_app, cli) -> None:
     add_schools(fresh_app, "oak")
     cli.invoke(args=["import-roster", str(FIXTURES / "this_year.csv"), "--academic-year", "2026"])
-    result = cli.invoke(args=["import-roster", str(FIXTURES / "next_year.csv"), "--academic-year", "2027"])
+    result = cli.invoke(args=["import-roster", str(FIXTURES / "next_year.csv"), "--academic-year", "2027",
+                              "--mode", "sync"])
+    assert result.exit_code == 1 and "2 of the school's 11 people would be marked as left" in result.output
+    assert "--yes-mark-left 2" in result.output  # 2 of 11 is over 10%: confirmed by number, or refused
+    result = cli.invoke(args=["import-roster", str(FIXTURES / "next_year.csv"), "--academic-year", "2027",
+                              "--mode", "sync", "--yes-mark-left", "2"])
     assert result.exit_code == 0, result.output
     assert "2027/28" in result.output
     assert "created 2, updated 7, unchanged 2, marked as left 2, new classes 5" in result.output
@@ -112,3 +117,15 @@ def test_an_impossible_academic_year_is_refused(fresh_app, cli, year) -> None:
     result = cli.invoke(args=["import-roster", str(FIXTURES / "this_year.csv"), "--academic-year", year])
     assert result.exit_code == 1 and f"'{year}' is not an academic year" in result.output
     assert count(fresh_app) == 0
+
+
+def test_add_mode_is_the_default_and_marks_nobody_as_left(fresh_app, cli, tmp_path) -> None:
+    """Before: a 4-line "new starters" file marked everyone else in the school as left."""
+    add_schools(fresh_app, "oak")
+    assert cli.invoke(args=["import-roster", str(FIXTURES / "this_year.csv")]).exit_code == 0
+    starters = tmp_path / "starters.csv"
+    starters.write_text("first_name,last_name,role,year_group,class\nNew,Starter,pupil,5,5K\n", encoding="utf-8")
+    result = cli.invoke(args=["import-roster", str(starters)])
+    assert result.exit_code == 0 and "created 1, updated 0, unchanged 0, marked as left 0" in result.output
+    with fresh_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.left_at.is_not(None))) == 0

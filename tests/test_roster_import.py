@@ -30,12 +30,15 @@ def fixture(name: str) -> bytes:
 
 
 def do_import(app, school: School, data: bytes, year: AcademicYear = THIS_YEAR, importer: User | None = None,
-              apply: bool = True) -> Any:
-    """Plan (and apply, when the plan is clean) in one committed app context; returns the plan."""
+              apply: bool = True, mode: str = "sync") -> Any:
+    """Plan (and apply, when the plan is clean) in one committed app context; returns the plan.
+
+    Full sync by default: most tests here are of a whole school's file.
+    """
 
     def action() -> Any:
         who = db.session.get(User, importer.id) if importer else None
-        plan = plan_roster(data, db.session.get(School, school.id), year, importer=who)
+        plan = plan_roster(data, db.session.get(School, school.id), year, importer=who, mode=mode)
         if apply and plan.ok:
             apply_plan(plan, filename="roster.csv", imported_by=who)
         return plan

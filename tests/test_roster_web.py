@@ -33,8 +33,9 @@ def coordinator(make_user, school) -> User:
                      external_id="C1")
 
 
-def upload(auth, data: bytes, filename: str = "roster.csv") -> Any:
-    return auth.post("/roster/import", {"file": (BytesIO(data), filename)}, token_from="/roster/import")
+def upload(auth, data: bytes, filename: str = "roster.csv", mode: str = "sync") -> Any:
+    """Upload a file as the whole school's (full sync) unless ``mode`` says otherwise."""
+    return auth.post("/roster/import", {"file": (BytesIO(data), filename), "mode": mode}, token_from="/roster/import")
 
 
 def people_in(app, school) -> int:
@@ -97,7 +98,7 @@ def test_preview_then_confirm_imports_exactly_the_previewed_file(app, client, au
     assert people_in(app, school) == 2  # nor by the preview
     assert len(stored_uploads(app)) == 1
 
-    response = auth.post(preview_url, {"expected": "5-0-0-1-2"}, token_from=preview_url)
+    response = auth.post(preview_url, {"expected": "5-0-0-1-2", "confirm_left": "1"}, token_from=preview_url)
     assert response.status_code == 302 and "/roster/imports/" in response.headers["Location"]
     result = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Import complete" in result
@@ -111,7 +112,7 @@ def test_preview_then_confirm_imports_exactly_the_previewed_file(app, client, au
         "corrected.csv", coordinator.id, 5, 1)
     assert stored_uploads(app) == []  # deleted once imported
     assert client.get(preview_url).status_code == 404
-    assert auth.post(preview_url, {"expected": "5-0-0-1-2"}, token_from="/").status_code == 404
+    assert auth.post(preview_url, {"expected": "5-0-0-1-2", "confirm_left": "1"}, token_from="/").status_code == 404
 
 
 def test_no_password_is_shown_on_any_page(app, client, auth, coordinator) -> None:
@@ -149,7 +150,7 @@ def test_a_failure_while_applying_changes_nothing(app, client, auth, coordinator
 
     monkeypatch.setattr("eduplatform.roster.services.end_all_sessions", broken)  # after people were created
     with pytest.raises(RuntimeError, match="disk full"):
-        auth.post(preview_url, {"expected": "5-0-0-1-2"}, token_from=preview_url)
+        auth.post(preview_url, {"expected": "5-0-0-1-2", "confirm_left": "1"}, token_from=preview_url)
     assert people_in(app, school) == 2  # the coordinator and the governor: the five new people were rolled back
     assert run_in_app(app, lambda: db.session.scalar(select(func.count()).select_from(RosterImport))) == 0
 
@@ -315,3 +316,37 @@ def test_first_secrets_are_hashed_with_no_transaction_open(app, client, auth, co
     response = auth.post(preview_url, {"expected": "5-0-0-0-2"}, token_from=preview_url)
     assert "/roster/imports/" in response.headers["Location"]
     assert hashed_inside and not any(hashed_inside)
+
+
+def test_a_new_starters_file_in_add_mode_marks_nobody_as_left(app, client, auth, coordinator, school,
+                                                              make_user, make_class) -> None:
+    """Before: a 4-line file built from the page's own help marked 128 people as left, in a calm blue box."""
+    pupils = [make_user(Role.PUPIL, school=school, year_group=5) for _ in range(6)]
+    make_class(school, pupils=tuple(pupils))
+    auth.login(coordinator)
+    starters = b"first_name,last_name,role,year_group,class\nNew,Starter,pupil,5,5N\nAnother,One,pupil,5,5N\n"
+    preview_url = upload(auth, starters, mode="add").headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "nobody is marked as left" in page and "<dt>Marked as left</dt><dd>0</dd>" in page
+    assert auth.post(preview_url, {"expected": "2-0-0-0-1"}, token_from=preview_url).status_code == 302
+    assert run_in_app(app, lambda: db.session.scalar(select(func.count()).select_from(User).where(
+        User.left_at.is_not(None)))) == 0
+
+
+def test_a_sync_that_would_remove_many_needs_the_number_typed(app, client, auth, coordinator, school,
+                                                              make_user) -> None:
+    for _ in range(8):
+        make_user(Role.STAFF, school=school)
+    auth.login(coordinator)
+    preview_url = upload(auth, b"first_name,last_name,role\nOnly,One,staff\n", mode="sync").headers["Location"]
+    page = client.get(preview_url).get_data(as_text=True)
+    assert "8 of the school's 9 people would be marked as left" in page and "Staff: 8" in page
+    refused = auth.post(preview_url, {"expected": "1-0-0-8-0", "confirm_left": "80"}, token_from=preview_url)
+    assert refused.headers["Location"] == preview_url
+    assert "type the number of people who will be marked as left (8)" in client.get(preview_url).get_data(
+        as_text=True)
+    left = lambda: db.session.scalar(select(func.count()).select_from(User).where(User.left_at.is_not(None)))  # noqa: E731
+    assert run_in_app(app, left) == 0
+    done = auth.post(preview_url, {"expected": "1-0-0-8-0", "confirm_left": "8"}, token_from=preview_url)
+    assert "/roster/imports/" in done.headers["Location"]
+    assert run_in_app(app, left) == 8

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.db import current_revision, db, head_revision
-from eduplatform.roster.planning import RosterPlan
+from eduplatform.roster.planning import MODES, RosterPlan
 from eduplatform.schools.models import School
 from eduplatform.schools.years import current_year
 
@@ -70,7 +70,13 @@ def register(app: Flask) -> None:
     @click.option("--dry-run", is_flag=True, help="Show what would change, change nothing.")
     @click.option("--academic-year", default=None,
                   help="The year the academic year starts, e.g. 2027 for 2027/28 (default: the current one).")
-    def import_roster(file: Path, slug: str | None, dry_run: bool, academic_year: str | None) -> None:
+    @click.option("--mode", type=click.Choice(MODES), default="add", show_default=True,
+                  help="add: add and update the people in the file, nobody is marked as left; "
+                       "sync: the file is the whole school, everyone not in it is marked as left.")
+    @click.option("--yes-mark-left", "confirmed_leavers", type=int, default=None,
+                  help="sync only: confirm how many people will be marked as left, when that is over 10%.")
+    def import_roster(file: Path, slug: str | None, dry_run: bool, academic_year: str | None, mode: str,
+                      confirmed_leavers: int | None) -> None:
         """Import people and classes from the school's MIS export (CSV), all or nothing."""
         from eduplatform.roster.services import apply_plan, plan_roster, prepare_secrets
 
@@ -83,10 +89,16 @@ def register(app: Flask) -> None:
         with force_locale(current_app.config["DEFAULT_LOCALE"]):
             school = _school(slug)
             year = chosen or current_year(school)
-            plan = plan_roster(file.read_bytes(), school, year)
+            plan = plan_roster(file.read_bytes(), school, year, mode=mode)
             _report(plan, file)
         if plan.errors:
             sys.exit(1)
+        if plan.needs_typed_confirmation and not dry_run and confirmed_leavers != len(plan.leavers):
+            by_role = ", ".join(f"{number} {role.value}" for role, number in plan.leavers_by_role())
+            raise click.ClickException(
+                f"{len(plan.leavers)} of the school's {plan.current_people} people would be marked as left "
+                f"({by_role}). Nothing was imported. If the file really is the whole school, run again with "
+                f"--yes-mark-left {len(plan.leavers)}; if it lists only some people, use --mode add.")
         if dry_run:
             click.echo("Dry run: nothing was changed.")
             return
@@ -95,7 +107,7 @@ def register(app: Flask) -> None:
         db.session.commit()
         secrets = prepare_secrets(plan)
         with force_locale(current_app.config["DEFAULT_LOCALE"]):
-            plan = plan_roster(file.read_bytes(), school, year)
+            plan = plan_roster(file.read_bytes(), school, year, mode=mode)
         if not plan.ok or plan.summary != summary:
             raise click.ClickException("The school's people changed while the file was checked: nothing was "
                                        "imported. Run the command again.")

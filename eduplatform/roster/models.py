@@ -30,3 +30,5 @@ class RosterImport(Base):
     #: People in the school but not in the file, marked as left (records kept).
     left: Mapped[int]
     imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: ``add`` (add and update) or ``sync`` (full sync: people not in the file were marked as left).
+    mode: Mapped[str] = mapped_column(String(8), default="add", server_default="sync")

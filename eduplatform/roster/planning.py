@@ -33,6 +33,11 @@ from eduplatform.roster.problems import Problem
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
 from eduplatform.signin.pictures import uses_pictures
 
+#: Import modes: add and update (the default; nobody is marked as left), or full sync.
+MODES = ("add", "sync")
+#: A full sync marking more than this share of the school's current people as left must be
+#: confirmed by typing how many.
+LEAVERS_NEEDING_CONFIRMATION = 0.10
 #: Roles an import never gives or takes away.
 KEPT_ROLES = frozenset({Role.TRUST_LEAD, Role.ADMIN})
 _CHUNK = 500
@@ -107,6 +112,20 @@ class RosterPlan:
     links: dict[int, set[int]] = field(default_factory=dict)
     #: The school's people by external_id (children named in ``parent_of`` but not in the file).
     by_external_id: dict[str, User] = field(default_factory=dict)
+    #: ``add`` (add and update; nobody is marked as left) or ``sync`` (the whole school's file).
+    mode: str = "add"
+    #: The school's people who have not left, before the import.
+    current_people: int = 0
+
+    @property
+    def needs_typed_confirmation(self) -> bool:
+        """A full sync that would mark more than :data:`LEAVERS_NEEDING_CONFIRMATION` of the school as left."""
+        return len(self.leavers) > LEAVERS_NEEDING_CONFIRMATION * max(self.current_people, 1)
+
+    def leavers_by_role(self) -> list[tuple[Role, int]]:
+        """How many of each role would be marked as left (a person with several roles counts in each)."""
+        found = Counter(role for user in self.leavers for role in user.roles)
+        return [(role, found[role]) for role in Role if found[role]]
 
     @property
     def ok(self) -> bool:
@@ -140,10 +159,17 @@ def _name_key(first_name: str, last_name: str) -> tuple[str, str]:
     return (first_name.casefold(), last_name.casefold())
 
 
-def build_plan(parsed: ParsedFile, school: School, year: AcademicYear, importer: User | None = None) -> RosterPlan:
-    """Compare a parsed file with ``school`` in ``year``. Callers: roster services (web preview, CLI)."""
+def build_plan(parsed: ParsedFile, school: School, year: AcademicYear, importer: User | None = None,
+               mode: str = "add") -> RosterPlan:
+    """Compare a parsed file with ``school`` in ``year``. Callers: roster services (web preview, CLI).
+
+    In ``add`` mode nobody is marked as left; in ``sync`` mode everyone of the school not in the file
+    is (except the importer and the school's last coordinators).
+    """
+    if mode not in MODES:
+        raise ValueError(f"unknown import mode {mode!r}")
     plan = RosterPlan(school=school, year=year, rows=len(parsed.rows), errors=list(parsed.errors),
-                      notices=list(parsed.notices))
+                      notices=list(parsed.notices), mode=mode)
     if parsed.errors:
         return plan
     _Planner(plan, parsed, importer).run()
@@ -338,6 +364,9 @@ class _Planner:
                     self.error("parent_of_not_pupil_in_school", row, "parent_of", value=external_id)
 
     def _leavers(self) -> None:
+        self.plan.current_people = sum(1 for user in self.users if user.left_at is None)
+        if self.plan.mode != "sync":
+            return
         importer_id = self.importer.id if self.importer is not None else None
         for user in self.users:
             if user.id in self.matched or user.left_at is not None or user.roles & KEPT_ROLES:

@@ -34,12 +34,13 @@ from eduplatform.signin.pictures import prepare_picture_secret, set_picture_secr
 
 
 def plan_roster(data: bytes, school: School, year: AcademicYear | None = None,
-                importer: User | None = None) -> RosterPlan:
+                importer: User | None = None, mode: str = "add") -> RosterPlan:
     """Parse ``data`` and compare it with ``school`` in ``year`` (default: this academic year). Read-only.
 
+    ``mode``: ``add`` (default: add and update, nobody is marked as left) or ``sync``.
     Callers: the upload and preview pages and ``import-roster`` (also with ``--dry-run``).
     """
-    return build_plan(parse_roster(data), school, year or current_year(school), importer)
+    return build_plan(parse_roster(data), school, year or current_year(school), importer, mode)
 
 
 def prepare_secrets(plan: RosterPlan) -> dict[int, PreparedSecret]:
@@ -82,7 +83,8 @@ class _Applier:
         counts = plan.counts
         record = RosterImport(
             school_id=plan.school.id, imported_by_id=imported_by.id if imported_by else None,
-            filename=filename[:255], academic_year=plan.year.start_year, rows=plan.rows, created=counts["created"],
+            filename=filename[:255], academic_year=plan.year.start_year, rows=plan.rows, mode=plan.mode,
+            created=counts["created"],
             updated=counts["updated"], unchanged=counts["unchanged"], left=counts["left"])
         db.session.add(record)
         db.session.flush()

@@ -32,6 +32,8 @@ class StoredUpload:
     user_id: int
     filename: str
     data: bytes
+    #: The import mode chosen with the file: ``add`` or ``sync``.
+    mode: str = "add"
 
 
 def _folder() -> Path:
@@ -69,12 +71,12 @@ def _sweep(folder: Path) -> int:
     return removed
 
 
-def save(data: bytes, *, school_id: int, user_id: int, filename: str) -> str:
+def save(data: bytes, *, school_id: int, user_id: int, filename: str, mode: str = "add") -> str:
     """Store an uploaded file for its uploader; returns the token that names it."""
     folder = _folder()
     _sweep(folder)
     token = secrets.token_urlsafe(32)
-    meta = {"school_id": school_id, "user_id": user_id, "filename": filename}
+    meta = {"school_id": school_id, "user_id": user_id, "filename": filename, "mode": mode}
     _write(folder / f"{token}.json", json.dumps(meta).encode())
     _write(folder / f"{token}.csv", data)
     return token
@@ -98,7 +100,8 @@ def load(token: str) -> StoredUpload | None:
     except (FileNotFoundError, ValueError):
         return None
     return StoredUpload(token=token, school_id=int(meta.get("school_id", 0)), user_id=int(meta.get("user_id", 0)),
-                        filename=str(meta.get("filename", "")), data=data)
+                        filename=str(meta.get("filename", "")), data=data,
+                        mode="sync" if meta.get("mode") == "sync" else "add")
 
 
 def discard(token: str) -> None:

@@ -84,10 +84,10 @@ def upload() -> str | Response:
             form.file.errors.append(_("The file is larger than %(size)s MB: split it into smaller files.",
                                       size=MAX_UPLOAD_BYTES // (1024 * 1024)))
         else:
-            plan = plan_roster(data, school, importer=current_user)
+            plan = plan_roster(data, school, importer=current_user, mode=form.mode.data)
             if plan.ok:
                 token = uploads.save(data, school_id=school.id, user_id=current_user.id,
-                                     filename=_filename(form.file.data.filename))
+                                     filename=_filename(form.file.data.filename), mode=form.mode.data)
                 return redirect(url_for("roster.preview", token=token))
     return render_template("roster/upload.html", form=form, plan=plan, school=school, columns=COLUMN_HELP,
                            recent=recent_imports(school.id), year=current_year(school))
@@ -102,7 +102,7 @@ def preview(token: str) -> str:
     """
     school = _importer_school()
     upload = _upload_or_404(token)
-    plan = plan_roster(upload.data, school, importer=current_user)
+    plan = plan_roster(upload.data, school, importer=current_user, mode=upload.mode)
     return render_template("roster/preview.html", plan=plan, upload=upload, school=school, Action=Action,
                            form=ConfirmForm(expected=plan.summary), cancel_form=EmptyForm(),
                            change_labels=CHANGE_LABELS)
@@ -119,15 +119,20 @@ def confirm(token: str) -> Response:
     school = _importer_school()
     upload = _upload_or_404(token)
     form = ConfirmForm()
-    plan = plan_roster(upload.data, school, importer=current_user)
+    plan = plan_roster(upload.data, school, importer=current_user, mode=upload.mode)
     if not form.validate_on_submit() or not plan.ok or form.expected.data != plan.summary:
         flash(_("The school's people changed since this preview: check it again, then import."), "error")
+        return redirect(url_for("roster.preview", token=token))
+    if plan.needs_typed_confirmation and (form.confirm_left.data or "").strip() != str(len(plan.leavers)):
+        flash(_("Nothing was imported: type the number of people who will be marked as left (%(count)s) to "
+                "confirm, or go back and choose \"Some people\" if the file is not the whole school.",
+                count=len(plan.leavers)), "error")
         return redirect(url_for("roster.preview", token=token))
     # Hash the new people's first secrets (the slow part) with SQLite's write lock released, then
     # plan again under the lock and apply: everyone else's writes wait seconds, not half a minute.
     db.session.commit()  # nothing written yet: this only ends the transaction
     secrets = prepare_secrets(plan)
-    plan = plan_roster(upload.data, school, importer=current_user)
+    plan = plan_roster(upload.data, school, importer=current_user, mode=upload.mode)
     if not plan.ok or form.expected.data != plan.summary:
         flash(_("The school's people changed since this preview: check it again, then import."), "error")
         return redirect(url_for("roster.preview", token=token))
