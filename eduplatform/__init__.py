@@ -164,7 +164,7 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime, get_locale
     from flask_login import current_user
 
-    from eduplatform.access import Permission, can
+    from eduplatform.access import Permission, can, shows_my_classes
     from eduplatform.catalogue import current_catalogue
     from eduplatform.forms import EmptyForm
     from eduplatform.roles import Role
@@ -174,6 +174,7 @@ def _register_template_helpers(app: Flask) -> None:
     def inject_helpers() -> dict[str, Any]:
         return {
             "can": lambda permission: can(current_user, permission),
+            "shows_my_classes": lambda: shows_my_classes(current_user),
             "Permission": Permission,
             "Role": Role,
             "catalogue": current_catalogue(),

@@ -203,6 +203,15 @@ def visible_classes(actor: Any, year: AcademicYear | None = None, *, trust_wide:
     return and_(in_year, or_(*rules)) if rules else false()
 
 
+def shows_my_classes(actor: Any) -> bool:
+    """Whether "My classes" belongs in the actor's menu: coordinators always; staff who teach a class this year."""
+    if not can(actor, Permission.TEACH_CLASSES):
+        return False
+    if Role.COORDINATOR in actor.roles:
+        return True
+    return db.session.scalar(select(SchoolClass.id).where(visible_classes(actor)).limit(1)) is not None
+
+
 def visible_schools(actor: Any) -> ColumnElement[bool]:
     """A filter on :class:`School` rows: the schools whose records the actor oversees.
 

@@ -80,3 +80,10 @@ def test_records_count_only_the_viewers_school(app, client, auth: Auth, make_sch
     cells = [re.sub(r"<[^>]+>", "", cell.split("</td>")[0]) for cell in rows["Year 5"].split("<td>")[1:4]]
     assert cells == ["1", "1", "1"], cells  # one person, one module each, completed
     assert "Year 6" in rows and len(rows) == 2  # the other school's Year 5 pupil is not counted
+
+
+def test_the_count_of_people_uses_plural_forms(client, auth, make_user, school) -> None:
+    coordinator = make_user(Role.COORDINATOR, Role.STAFF, school=school, first_name="Una", last_name="Only")
+    auth.login(coordinator)
+    page = client.get(f"/people?q={coordinator.username}").get_data(as_text=True)
+    assert "<p>1 person</p>" in page

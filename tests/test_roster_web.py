@@ -350,3 +350,14 @@ def test_a_sync_that_would_remove_many_needs_the_number_typed(app, client, auth,
     done = auth.post(preview_url, {"expected": "1-0-0-8-0", "confirm_left": "8"}, token_from=preview_url)
     assert "/roster/imports/" in done.headers["Location"]
     assert run_in_app(app, left) == 8
+
+
+def test_classes_made_by_an_import_get_a_sign_in_code_at_once(app, client, auth, coordinator) -> None:
+    auth.login(coordinator)
+    preview_url = upload(auth, (FIXTURES / "corrected.csv").read_bytes(), mode="add").headers["Location"]
+    auth.post(preview_url, {"expected": "5-0-0-0-2"}, token_from=preview_url)
+    from eduplatform.schools.models import SchoolClass
+
+    codes = run_in_app(app, lambda: [(c.sign_in_code, c.sign_in_code_expires_at) for c in db.session.scalars(
+        select(SchoolClass))])
+    assert codes and all(code and expires is None for code, expires in codes)  # kept: printed on the cards

@@ -18,7 +18,7 @@ from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.services import create_class, enrol_pupil
 from eduplatform.signin import services
 from eduplatform.signin.pictures import set_picture_secret
-from tests.conftest import Auth, run_in_app
+from tests.conftest import Auth, csrf_token, run_in_app
 from tests.test_signin_pictures import (
     RIGHT,
     WRONG,
@@ -370,3 +370,30 @@ def test_a_code_works_until_the_end_of_the_school_day_unless_kept(app, client, a
     assert kept.sign_in_code != code and kept.sign_in_code_expires_at is None
     assert "This code works until you replace it." in client.get(f"/classes/{ks1.id}/sign-in").get_data(
         as_text=True)
+
+
+def test_the_board_and_the_cards_carry_a_qr_code_of_the_class_page(client, auth: Auth, staff, ks1) -> None:
+    auth.login(staff)
+    board = client.get(f"/classes/{ks1.id}/sign-in").get_data(as_text=True)
+    cards = client.get(f"/classes/{ks1.id}/cards").get_data(as_text=True)
+    assert 'class="board-qr" src="data:image/svg+xml' in board
+    assert cards.count('class="card-qr" src="data:image/svg+xml') == len(ks1.pupils)
+    assert "data-print hidden" in cards  # shown by JavaScript only
+
+
+def test_a_picture_pupil_signing_out_goes_back_to_the_class_picture_page(app, client, ks1) -> None:
+    """A shared tablet: the next child taps their own name."""
+    from tests.test_signin_pictures import RIGHT, tap
+
+    assert tap(client, ks1, ks1.ava, RIGHT).headers["Location"] == "/"
+    response = client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    assert response.headers["Location"] == f"/tap/{ks1.code}"
+
+
+def test_staff_who_teach_no_class_are_not_offered_my_classes(client, auth: Auth, make_user, school, staff,
+                                                           ks1) -> None:
+    auth.login(staff)  # teaches ks1
+    assert ">My classes<" in client.get("/").get_data(as_text=True)
+    auth.logout()
+    auth.login(make_user(Role.STAFF, school=school))
+    assert ">My classes<" not in client.get("/").get_data(as_text=True)

@@ -19,7 +19,6 @@ import time
 from urllib.parse import quote
 
 import pyotp
-import segno
 from flask import current_app
 from sqlalchemy import delete, select, update
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -60,11 +59,6 @@ def new_secret() -> str:
 def provisioning_uri(user: User, secret: str) -> str:
     """The ``otpauth://`` address an authenticator app reads from the QR code."""
     return pyotp.TOTP(secret).provisioning_uri(name=quote(user.username), issuer_name="eduplatform")
-
-
-def qr_code_data_uri(uri: str) -> str:
-    """The QR code of ``uri`` as an SVG ``data:`` address (allowed by the site's content policy)."""
-    return segno.make(uri, error="m").svg_data_uri(scale=5, border=2)
 
 
 def _matching_step(secret: str, code: str, now: float) -> int | None:

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
+from sqlalchemy import or_, select
 from werkzeug.wrappers import Response
 
 from eduplatform.access import Permission, public, requires
@@ -21,11 +22,13 @@ from eduplatform.accounts.sessions import (
     start_session,
 )
 from eduplatform.accounts.signin_guard import sign_in_with_password
-from eduplatform.db import db
+from eduplatform.db import db, utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
+from eduplatform.qr import qr_code_data_uri
 from eduplatform.rate_limits import client_address, hit_counter, read_counter
-from eduplatform.schools.models import SSO_PROVIDERS
+from eduplatform.schools.models import SSO_PROVIDERS, ClassMember, SchoolClass
+from eduplatform.schools.years import current_year
 
 bp = Blueprint("accounts", __name__)
 
@@ -185,7 +188,7 @@ def mfa_settings() -> str | Response:
         form.code.errors.append(_("That code is not right. Check the app shows eduplatform, then type the code "
                                   "it shows now."))
     uri = mfa.provisioning_uri(user, secret)
-    return render_template("accounts/mfa_set_up.html", form=form, secret=secret, qr=mfa.qr_code_data_uri(uri),
+    return render_template("accounts/mfa_set_up.html", form=form, secret=secret, qr=qr_code_data_uri(uri),
                            required=mfa.mfa_required(user))
 
 
@@ -223,11 +226,26 @@ def logout() -> Response:
     """Sign out everywhere: every session cookie of this user stops working. Any signed-in user."""
     form = EmptyForm()
     if form.validate_on_submit():
+        back_to = _class_picture_page(current_user) if session.get("signed_in_via") == "pictures" else None
         services.end_all_sessions(current_user)
         logout_user()
         session.clear()
         flash(_("You have signed out."), "info")
+        if back_to:  # a shared tablet: the next child of the class taps their name
+            return redirect(back_to)
     return redirect(url_for("accounts.login"))
+
+
+def _class_picture_page(pupil: User) -> str | None:
+    """The picture sign-in page of the pupil's class this year, while its code works."""
+    now = utcnow()
+    code = db.session.scalar(
+        select(SchoolClass.sign_in_code).join(ClassMember, ClassMember.class_id == SchoolClass.id)
+        .where(ClassMember.user_id == pupil.id, SchoolClass.academic_year == current_year(pupil).start_year,
+               SchoolClass.sign_in_code.is_not(None),
+               or_(SchoolClass.sign_in_code_expires_at.is_(None), SchoolClass.sign_in_code_expires_at > now))
+        .order_by(SchoolClass.id).limit(1))
+    return url_for("signin.class_page", code=code) if code else None
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

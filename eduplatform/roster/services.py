@@ -31,6 +31,7 @@ from eduplatform.roster.planning import Action, PersonPlan, RosterPlan, build_pl
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
 from eduplatform.schools.years import current_year
 from eduplatform.signin.pictures import prepare_picture_secret, set_picture_secret
+from eduplatform.signin.services import ensure_sign_in_code
 
 
 def plan_roster(data: bytes, school: School, year: AcademicYear | None = None,
@@ -97,6 +98,8 @@ class _Applier:
                    if item.existing is None}
         db.session.add_all(created.values())
         db.session.flush()
+        for school_class in created.values():  # ready for the board and the login cards at once
+            ensure_sign_in_code(school_class, permanent=True)
         return {key: (item.existing.id if item.existing else created[key].id) for key, item in plan.classes.items()}
 
     def _create_people(self) -> dict[int, User]:

@@ -26,6 +26,7 @@ from eduplatform.accounts.sessions import start_session
 from eduplatform.db import utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _, _l
+from eduplatform.qr import qr_code_data_uri
 from eduplatform.rate_limits import client_address
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.queries import pupils_of
@@ -164,10 +165,11 @@ def board(class_id: int) -> str:
     """"Show on the board": the class code and its address in huge text. Its teachers and coordinators."""
     school_class = access.managed_class_or_404(current_user, class_id)
     code = school_class.sign_in_code if services.code_is_current(school_class) else None
+    class_url = url_for(".class_page", code=code, _external=True) if code else None
     return render_template(
         "signin/board.html", school_class=school_class, code=code, form=CodeForm(),
-        permanent=school_class.sign_in_code_expires_at is None,
-        class_url=url_for(".class_page", code=code, _external=True) if code else None,
+        permanent=school_class.sign_in_code_expires_at is None, class_url=class_url,
+        qr=qr_code_data_uri(class_url, scale=8) if class_url else None,
         find_url=url_for(".find_class", _external=True), pupils=queries.picture_pupils(school_class),
         avatar_of=queries.avatar_of,
     )
@@ -215,10 +217,11 @@ def cards(class_id: int) -> str:
         pupils = [access.class_pupil_or_404(current_user, school_class, only)]
     else:
         pupils = pupils_of(school_class)
+    class_url = (url_for(".class_page", code=school_class.sign_in_code, _external=True)
+                 if services.code_is_current(school_class) else None)
     return render_template(
         "signin/cards.html", school_class=school_class, cards=[_card(p) for p in pupils], only=only,
-        class_url=(url_for(".class_page", code=school_class.sign_in_code, _external=True)
-                   if services.code_is_current(school_class) else None),
+        class_url=class_url, qr=qr_code_data_uri(class_url, scale=3) if class_url else None,
         code_current=services.code_is_current(school_class),
         code_ends_today=school_class.sign_in_code_expires_at is not None,
         login_url=url_for("accounts.login", _external=True), picture_names=PICTURE_NAMES, form=EmptyForm(),

@@ -34,3 +34,12 @@
     });
   });
 })();
+
+// Print buttons (login cards): shown only where JavaScript can open the print dialogue.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+}());
