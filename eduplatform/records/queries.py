@@ -204,10 +204,19 @@ class MissedQuestion:
     pupils_wrong: int
     pupils_answered: int
 
+    @property
+    def percent_wrong(self) -> int:
+        return round(100 * self.pupils_wrong / self.pupils_answered) if self.pupils_answered else 0
+
+
+#: A question is listed only when at least this many pupils answered it: one pupil's slip is no pattern.
+MIN_PUPILS_FOR_MISSED = 3
+
 
 def most_missed_questions(actor: Any, user_ids: Iterable[int], year: AcademicYear,
                           limit: int = 5) -> list[MissedQuestion]:
-    """The quiz questions most of these pupils got wrong in ``year`` (a GROUP BY in the database).
+    """The quiz questions most of these pupils got wrong in ``year`` (a GROUP BY in the database), by the
+    share who got them wrong, among questions at least :data:`MIN_PUPILS_FOR_MISSED` pupils answered.
 
     Only attempts of pupils the actor may see are counted.
     """
@@ -221,7 +230,7 @@ def most_missed_questions(actor: Any, user_ids: Iterable[int], year: AcademicYea
         .where(QuizAttempt.user_id.in_(list(user_ids)), QuizAttempt.academic_year == year.start_year,
                visible_records(actor, QuizAttempt.user_id, year))
         .group_by(QuizAttempt.module_id, QuizAnswer.question_id)
-        .having(wrong > 0)
+        .having(wrong > 0, answered >= MIN_PUPILS_FOR_MISSED)
         .order_by((wrong * 1.0 / answered).desc(), wrong.desc(), QuizAttempt.module_id, QuizAnswer.question_id)
         .limit(limit)
     ).all()
