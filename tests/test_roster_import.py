@@ -377,3 +377,15 @@ def test_a_2000_row_file_imports_correctly(app, school) -> None:
 
     query(app, check)
     assert do_import(app, school, data, apply=False).counts["unchanged"] == 2000
+
+
+def test_every_problem_is_reported_in_one_pass_including_those_found_in_the_school(app, school) -> None:
+    """Before: an unknown parent_of child appeared only after the file's other errors were fixed."""
+    data = (b"external_id,first_name,last_name,role,year_group,class,parent_of\n"
+            b"P1,Ann,Lee,pupil,Year 14,5A,\n"          # a typo on its own line
+            b"G1,Gus,Lee,parent,,,NOBODY\n"             # a child the school does not have
+            b"G2,Gia,Lee,parent,,,P1\n")                # a child whose line has the typo: not "unknown"
+    plan = do_import(app, school, data, apply=False)
+    codes = sorted((problem.line, problem.code) for problem in plan.errors)
+    assert codes == [(2, "bad_year_group"), (3, "parent_of_unknown")]
+    assert plan.people == [] and plan.leavers == []  # nothing may be applied

@@ -93,6 +93,9 @@ class ParsedFile:
     columns: frozenset[str] = frozenset()
     #: Canonical column name -> the header text as written, for messages.
     headers: dict[str, str] = field(default_factory=dict)
+    #: Every external_id the file names on a line of its own, including lines with errors (so a
+    #: parent_of pointing at a child whose line has a typo is not also called "unknown").
+    external_ids_in_file: set[str] = field(default_factory=set)
 
     @property
     def ok(self) -> bool:
@@ -203,8 +206,8 @@ def parse_roster(data: bytes) -> ParsedFile:
     if not parsed.errors and not parsed.rows:
         parsed.errors.append(Problem("no_people", 2))
     parsed.errors.sort(key=Problem.sort_key)
-    if parsed.errors:
-        parsed.rows = []
+    # Lines without errors stay in ``rows`` even when others have some: the planner checks them
+    # against the school too, so one report lists every problem. A file with errors is never applied.
     return parsed
 
 
@@ -270,6 +273,7 @@ class _RowReader:
             parent_of = ()
         start_date = self._start_date(line, values.get("start_date", ""), roles)
         if external_id is not None:
+            self.parsed.external_ids_in_file.add(external_id)
             if external_id in self.external_ids:
                 self.error("duplicate_external_id", line, "external_id", value=external_id,
                            other=self.external_ids[external_id])

@@ -170,8 +170,8 @@ def build_plan(parsed: ParsedFile, school: School, year: AcademicYear, importer:
         raise ValueError(f"unknown import mode {mode!r}")
     plan = RosterPlan(school=school, year=year, rows=len(parsed.rows), errors=list(parsed.errors),
                       notices=list(parsed.notices), mode=mode)
-    if parsed.errors:
-        return plan
+    # The lines that parsed are checked against the school even when others have errors, so the
+    # report lists every problem in one pass (an unknown parent_of child with a typo elsewhere).
     _Planner(plan, parsed, importer).run()
     plan.errors.sort(key=Problem.sort_key)
     if plan.errors:
@@ -355,7 +355,7 @@ class _Planner:
     def _check_children(self) -> None:
         for row in self.parsed.rows:
             for external_id in row.parent_of:
-                if external_id in self.in_file:
+                if external_id in self.in_file or external_id in self.parsed.external_ids_in_file:
                     continue
                 child = self.plan.by_external_id.get(external_id)
                 if child is None:
