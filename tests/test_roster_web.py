@@ -14,6 +14,7 @@ from eduplatform.accounts.models import User
 from eduplatform.db import db
 from eduplatform.roles import Role
 from eduplatform.roster.models import RosterImport
+from eduplatform.schools.models import ClassMember
 from tests.conftest import csrf_token, run_in_app
 
 FIXTURES = Path(__file__).parent / "fixtures" / "roster"
@@ -361,3 +362,81 @@ def test_classes_made_by_an_import_get_a_sign_in_code_at_once(app, client, auth,
     codes = run_in_app(app, lambda: [(c.sign_in_code, c.sign_in_code_expires_at) for c in db.session.scalars(
         select(SchoolClass))])
     assert codes and all(code and expires is None for code, expires in codes)  # kept: printed on the cards
+
+
+def _import(auth, client, data: bytes, mode: str, expected: str, confirm: str | None = None) -> str:
+    preview_url = upload(auth, data, mode=mode).headers["Location"]
+    form = {"expected": expected, **({"confirm_left": confirm} if confirm else {})}
+    response = auth.post(preview_url, form, token_from=preview_url)
+    assert "/roster/imports/" in response.headers["Location"], client.get(preview_url).get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def test_undo_brings_leavers_back_removes_new_people_and_reverts_updates(app, client, auth, coordinator, school,
+                                                                          make_user, make_class) -> None:
+    """Before: a mistaken import could not be taken back."""
+    kept = make_user(Role.STAFF, school=school, first_name="Kay", last_name="Stay", external_id="S1")
+    pupils = [make_user(Role.PUPIL, school=school, year_group=5, external_id=f"P{n}") for n in range(4)]
+    old_class = make_class(school, pupils=tuple(pupils))
+    auth.login(coordinator)
+    result_url = _import(auth, client, b"external_id,first_name,last_name,role\nS1,Kay,Renamed,staff\n"
+                                       b"N1,New,Person,governor\n", "sync", "1-1-0-4-0", confirm="4")
+    assert run_in_app(app, lambda: db.session.scalar(select(func.count()).select_from(User).where(
+        User.left_at.is_not(None)))) == 4
+    page = client.get(result_url).get_data(as_text=True)
+    assert "Undo this import" in page
+    auth.post(result_url + "/undo", token_from=result_url)
+    after = client.get(result_url).get_data(as_text=True)
+    assert "This import was undone" in after and "4 back from left, 1 new people removed, 1 updates reverted" in after
+
+    def state() -> tuple[Any, ...]:
+        return (db.session.scalar(select(func.count()).select_from(User).where(User.left_at.is_not(None))),
+                db.session.get(User, kept.id).last_name,
+                db.session.scalar(select(func.count()).select_from(User).where(User.first_name == "New")),
+                db.session.scalar(select(func.count()).select_from(ClassMember).where(
+                    ClassMember.class_id == old_class.id)))
+
+    assert run_in_app(app, state) == (0, "Stay", 0, 4)
+    auth.post(result_url + "/undo", token_from=result_url)  # twice: refused, nothing changes
+    assert "This import has been undone already." in client.get(result_url).get_data(as_text=True)
+    assert run_in_app(app, state) == (0, "Stay", 0, 4)
+
+
+def test_only_the_latest_import_within_seven_days_can_be_undone(app, client, auth, coordinator) -> None:
+    from datetime import timedelta
+
+    from eduplatform.db import utcnow
+    from eduplatform.roster.models import RosterImport
+
+    auth.login(coordinator)
+    first = _import(auth, client, b"first_name,last_name,role\nAda,One,staff\n", "add", "1-0-0-0-0")
+    second = _import(auth, client, b"first_name,last_name,role\nBea,Two,staff\n", "add", "1-0-0-0-0")
+    assert "Undo this import" not in client.get(first).get_data(as_text=True)
+    auth.post(first + "/undo", token_from=first)
+    assert "undo that one first" in client.get(first).get_data(as_text=True)
+    second_id = int(second.rsplit("/", 1)[1])
+    run_in_app(app, lambda: setattr(db.session.get(RosterImport, second_id), "imported_at",
+                                    utcnow() - timedelta(days=8)))
+    auth.post(second + "/undo", token_from=second)
+    assert "can be undone for 7 days only" in client.get(second).get_data(as_text=True)
+    assert run_in_app(app, lambda: db.session.scalar(select(func.count()).select_from(User).where(
+        User.first_name == "Bea"))) == 1
+
+
+def test_undo_keeps_new_people_who_already_have_records(app, client, auth, coordinator) -> None:
+    from eduplatform.records.models import LessonRead
+
+    auth.login(coordinator)
+    result_url = _import(auth, client, b"first_name,last_name,role,year_group,class\nKit,Read,pupil,5,5R\n",
+                         "add", "1-0-0-0-1")
+
+    def read_a_lesson() -> None:
+        pupil = db.session.scalar(select(User).where(User.first_name == "Kit"))
+        db.session.add(LessonRead(school_id=pupil.school_id, user_id=pupil.id, module_id="ks2-passwords",
+                                  lesson_id="ks2-passwords-why", lesson_version="v", academic_year=2026))
+
+    run_in_app(app, read_a_lesson)
+    auth.post(result_url + "/undo", token_from=result_url)
+    assert "1 new people kept because they already have records" in client.get(result_url).get_data(as_text=True)
+    assert run_in_app(app, lambda: db.session.scalar(select(func.count()).select_from(User).where(
+        User.first_name == "Kit"))) == 1

@@ -40,6 +40,8 @@ class AuditAction(StrEnum):
     SCHOOL_CREATED = "school_created"
     SCHOOL_CHANGED = "school_changed"
     TRUST_CHANGED = "trust_changed"
+    #: A roster import was undone.
+    ROSTER_IMPORT_UNDONE = "roster_import_undone"
 
 
 class AuditEvent(Base):

@@ -19,6 +19,14 @@ def recent_imports(school_id: int, limit: int = 5) -> list[RosterImport]:
                                    .order_by(RosterImport.imported_at.desc(), RosterImport.id.desc()).limit(limit)))
 
 
+def importer_names(imports: list[RosterImport]) -> dict[int, str]:
+    """Who ran each of these imports (user id -> full name), in one query."""
+    ids = {record.imported_by_id for record in imports if record.imported_by_id is not None}
+    if not ids:
+        return {}
+    return {user.id: user.full_name for user in db.session.scalars(select(User).where(User.id.in_(ids)))}
+
+
 @dataclass(frozen=True)
 class ClassCards:
     school_class: SchoolClass

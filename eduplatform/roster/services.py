@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import delete
 
@@ -25,7 +27,7 @@ from eduplatform.accounts.services import (
 )
 from eduplatform.db import db, utcnow
 from eduplatform.roles import Role
-from eduplatform.roster.models import RosterImport
+from eduplatform.roster.models import RosterChange, RosterImport
 from eduplatform.roster.parsing import parse_roster
 from eduplatform.roster.planning import Action, PersonPlan, RosterPlan, build_plan
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
@@ -68,6 +70,8 @@ class _Applier:
 
     def run(self, filename: str, imported_by: User | None) -> RosterImport:
         plan = self.plan
+        before = {person.user.id: snapshot(person.user, plan) for person in plan.of(Action.UPDATE)
+                  if person.user is not None}
         class_ids = self._create_classes()
         users = self._create_people()
         for person in plan.of(Action.UPDATE):
@@ -88,6 +92,13 @@ class _Applier:
             created=counts["created"],
             updated=counts["updated"], unchanged=counts["unchanged"], left=counts["left"])
         db.session.add(record)
+        db.session.flush()
+        db.session.add_all(
+            [RosterChange(import_id=record.id, user_id=users[p.row.line].id, kind="created", before={})
+             for p in plan.of(Action.CREATE)]
+            + [RosterChange(import_id=record.id, user_id=user_id, kind="updated", before=state)
+               for user_id, state in before.items()]
+            + [RosterChange(import_id=record.id, user_id=user.id, kind="left", before={}) for user in plan.leavers])
         db.session.flush()
         return record
 
@@ -161,6 +172,24 @@ class _Applier:
                 db.session.execute(delete(ParentLink).where(ParentLink.parent_id == user.id,
                                                             ParentLink.child_id.in_(current - wanted)))
             db.session.add_all(ParentLink(parent_id=user.id, child_id=child_id) for child_id in wanted - current)
+
+
+#: The account fields an undo puts back (the session token is not: sessions ended stay ended).
+SNAPSHOT_FIELDS = ("first_name", "last_name", "year_group", "username", "external_id", "email", "started_on",
+                   "left_at", "password_hash", "picture_secret_hash", "card_secret", "must_change_password",
+                   "first_password_issued_at", "avatar")
+
+
+def snapshot(user: User, plan: RosterPlan) -> dict[str, Any]:
+    """The person as they are before an import changes them (JSON), for :mod:`eduplatform.roster.undo`."""
+    fields = {}
+    for name in SNAPSHOT_FIELDS:
+        value = getattr(user, name)
+        fields[name] = value.isoformat() if isinstance(value, date | datetime) else value
+    return {"fields": fields, "roles": sorted(role.value for role in user.roles), "year": plan.year.start_year,
+            "classes": sorted(plan.membership.get(user.id, set())),
+            "teaching": sorted(plan.teaching.get(user.id, set())),
+            "children": sorted(plan.links.get(user.id, set()))}
 
 
 def _sync(table: type[ClassMember] | type[ClassTeacher], user_id: int, wanted: set[int], current: set[int]) -> None:

@@ -17,14 +17,16 @@ from werkzeug.wrappers import Response
 from eduplatform.academic_year import AcademicYear
 from eduplatform.access import Permission, get_school_record_or_404, own_school_or_403, own_upload_or_404, requires
 from eduplatform.db import db
+from eduplatform.errors import explain_refusal
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _, _l
 from eduplatform.roster import uploads
 from eduplatform.roster.forms import ConfirmForm, UploadForm
 from eduplatform.roster.models import RosterImport
 from eduplatform.roster.planning import Action
-from eduplatform.roster.queries import adults_with_cards, classes_with_cards, recent_imports
+from eduplatform.roster.queries import adults_with_cards, classes_with_cards, importer_names, recent_imports
 from eduplatform.roster.services import apply_plan, plan_roster, prepare_secrets
+from eduplatform.roster.undo import UNDO_DAYS, UndoRefusedError, undo_import, why_not_undoable
 from eduplatform.schools.models import School
 from eduplatform.schools.years import current_year
 
@@ -89,8 +91,9 @@ def upload() -> str | Response:
                 token = uploads.save(data, school_id=school.id, user_id=current_user.id,
                                      filename=_filename(form.file.data.filename), mode=form.mode.data)
                 return redirect(url_for("roster.preview", token=token))
+    recent = recent_imports(school.id)
     return render_template("roster/upload.html", form=form, plan=plan, school=school, columns=COLUMN_HELP,
-                           recent=recent_imports(school.id), year=current_year(school))
+                           recent=recent, importers=importer_names(recent), year=current_year(school))
 
 
 @bp.route("/roster/import/<token>")
@@ -166,7 +169,28 @@ def result(import_id: int) -> str:
     record = get_school_record_or_404(current_user, RosterImport, import_id)
     classes = classes_with_cards(school.id, AcademicYear(record.academic_year))
     return render_template("roster/result.html", record=record, school=school, classes=classes,
-                           year=AcademicYear(record.academic_year))
+                           year=AcademicYear(record.academic_year), undo_blocked=why_not_undoable(record),
+                           undo_form=EmptyForm(), undo_days=UNDO_DAYS)
+
+
+@bp.route("/roster/imports/<int:import_id>/undo", methods=["POST"])
+@requires(Permission.IMPORT_ROSTER)
+def undo(import_id: int) -> Response:
+    """Undo the school's last import within 7 days: leavers come back, new people without records go,
+    updates revert. The school's coordinator."""
+    _importer_school()
+    record = get_school_record_or_404(current_user, RosterImport, import_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            done = undo_import(record, actor=current_user)
+        except UndoRefusedError as refused:
+            explain_refusal(refused)
+        else:
+            flash(_("The import is undone: %(back)s back from left, %(removed)s new people removed, %(reverted)s "
+                    "updates reverted, %(kept)s new people kept because they already have records.",
+                    back=done.back_from_left, removed=done.removed, reverted=done.reverted,
+                    kept=done.kept_with_records), "success")
+    return redirect(url_for("roster.result", import_id=record.id))
 
 
 @bp.route("/roster/adult-cards")

@@ -49,6 +49,10 @@ MATRIX: dict[str, list[Case]] = {
         Case("GET", "/roster/imports/{own_roster_import}", OWN),
         Case("GET", "/roster/imports/{other_roster_import}", OTHER),
     ],
+    "roster.undo": [
+        Case("POST", "/roster/imports/{own_roster_import}/undo", OWN_POST),
+        Case("POST", "/roster/imports/{other_roster_import}/undo", OTHER_POST),
+    ],
 }
 
 
