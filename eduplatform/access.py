@@ -75,6 +75,8 @@ class Permission(StrEnum):
     MANAGE_SCHOOL_SETTINGS = "manage_school_settings"
     #: Create trusts and schools, rename them, move a school between trusts.
     MANAGE_SCHOOLS = "manage_schools"
+    #: Parents: see their own children's progress, agreements and consents.
+    SEE_OWN_CHILDREN = "see_own_children"
 
 
 _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
@@ -83,7 +85,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUPIL: frozenset(_LEARNERS),
     Role.STAFF: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.TEACH_CLASSES}),
     Role.GOVERNOR: frozenset(_LEARNERS | {Permission.READ_AUDIT}),
-    Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE}),
+    Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.SEE_OWN_CHILDREN}),
     Role.VISITOR: frozenset(_LEARNERS),
     Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                                              Permission.TEACH_CLASSES, Permission.IMPORT_ROSTER,

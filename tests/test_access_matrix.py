@@ -67,6 +67,7 @@ CORE_MATRIX: dict[str, list[Case]] = {
              (("consent-{own_school_pupil}-photos-website", "yes"),)),
     ],
     "people.list_people": [Case("GET", "/people", PEOPLE_VIEWERS)],
+    "people.my_children": [Case("GET", "/my-children", everyone(403, anonymous=302, parent=200))],
     "people.show_person": [
         Case("GET", "/people/{own_school_pupil}", {**PEOPLE_VIEWERS, "other_coordinator": 404}),
         Case("GET", "/people/{other_school_pupil}",

@@ -87,3 +87,18 @@ def test_the_count_of_people_uses_plural_forms(client, auth, make_user, school) 
     auth.login(coordinator)
     page = client.get(f"/people?q={coordinator.username}").get_data(as_text=True)
     assert "<p>1 person</p>" in page
+
+
+def test_a_parent_sees_each_childs_lessons_agreement_and_consents_on_their_own_page(app, client, auth, make_user,
+                                                                                   school, link) -> None:
+    parent = make_user(Role.PARENT, school=school)
+    child = make_user(Role.PUPIL, school=school, year_group=5, first_name="Maya", last_name="Patel")
+    other = make_user(Role.PUPIL, school=school, year_group=5, first_name="Not", last_name="Mine")
+    link(parent, child)
+    auth.login(parent)
+    home = client.get("/").get_data(as_text=True)
+    assert ">My children<" in home and ">People<" not in home  # the staff People list is not the parents' page
+    page = client.get("/my-children").get_data(as_text=True)
+    assert "Maya P." in page and "Not M." not in page and other.username not in page
+    assert "Not answered" in page  # each consent item, in the form's order
+    assert "<code>" not in page  # no text-version hashes for parents

@@ -13,7 +13,7 @@ from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
 from eduplatform.db import db
 from eduplatform.forms import EmptyForm
-from eduplatform.people.queries import PAGE_SIZE, people_in_scope
+from eduplatform.people.queries import PAGE_SIZE, children_of, people_in_scope
 from eduplatform.records import queries
 from eduplatform.roles import Role
 from eduplatform.schools.years import requested_year
@@ -60,3 +60,26 @@ def show_person(user_id: int) -> str:
         record_event(AuditAction.PERSON_RECORD_VIEWED, actor=current_user, school_id=person.school_id,
                      subject_user_id=person.id, details={"year": year.start_year})
     return page
+
+
+@bp.route("/my-children")
+@requires(Permission.SEE_OWN_CHILDREN)
+def my_children() -> str:
+    """A parent's own page: each linked child's modules this year, agreement and photo consents. Parents."""
+    catalogue = current_catalogue()
+    locale = str(get_locale())
+    year = requested_year(current_user)
+    children = children_of(current_user)
+    modules = {child.id: catalogue.modules_for(catalogue.audience_ids_of(child)) for child in children}
+    agreements = {child.id: catalogue.agreements_for(catalogue.audience_ids_of(child)) for child in children}
+    all_modules = {module.id: module for items in modules.values() for module in items}.values()
+    all_agreements = {item.id: item for items in agreements.values() for item in items}.values()
+    consent_forms = [(agreement, catalogue.agreement_content(agreement.id, locale)) for agreement in
+                     catalogue.agreements_for(catalogue.audience_ids_of(current_user))
+                     if catalogue.agreement_content(agreement.id, locale).consents]
+    return render_template(
+        "people/my_children.html", children=children, year=year, modules=modules, agreements=agreements,
+        module_statuses=queries.module_statuses_for_many(current_user, [c.id for c in children], all_modules, year),
+        agreement_statuses=queries.agreement_statuses_for_many(current_user, [c.id for c in children],
+                                                               all_agreements, catalogue, year),
+        consents=queries.current_consents([child.id for child in children]), consent_forms=consent_forms)
