@@ -389,3 +389,13 @@ def test_every_problem_is_reported_in_one_pass_including_those_found_in_the_scho
     codes = sorted((problem.line, problem.code) for problem in plan.errors)
     assert codes == [(2, "bad_year_group"), (3, "parent_of_unknown")]
     assert plan.people == [] and plan.leavers == []  # nothing may be applied
+
+
+def test_a_class_of_thirty_five_year_olds_gets_thirty_different_avatars(app, school) -> None:
+    """Before: twelve avatars for a class of thirty, so children shared the picture beside their name."""
+    lines = b"".join(f"K{n},Child{n},Test,pupil,R,Robins\n".encode() for n in range(30))
+    plan = do_import(app, school, b"external_id,first_name,last_name,role,year_group,class\n" + lines, mode="add")
+    assert plan.ok
+    avatars = query(app, lambda: [user.avatar for user in db.session.scalars(
+        select(User).where(User.school_id == school.id, User.year_group == 0))])
+    assert len(avatars) == 30 and len(set(avatars)) == 30

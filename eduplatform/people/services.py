@@ -31,6 +31,7 @@ from eduplatform.i18n import _
 from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import ClassMember, School, SchoolClass
 from eduplatform.signin.pictures import set_picture_secret, uses_pictures
+from eduplatform.signin.services import give_new_pupils_distinct_avatars
 
 #: Roles a school's people can hold (trust leads and administrators belong to no school).
 SCHOOL_ROLES = (Role.PUPIL, Role.STAFF, Role.GOVERNOR, Role.PARENT, Role.VISITOR, Role.COORDINATOR)
@@ -192,6 +193,8 @@ def add_person(school: School, details: PersonDetails, *, actor: User | None,
     _set_children(user, school, details.children)
     secret = _issue_secret(user)
     db.session.flush()
+    if secret.pictures and details.class_id is not None:
+        give_new_pupils_distinct_avatars({details.class_id}, {user.id})
     record_event(AuditAction.PERSON_ADDED, actor=actor, school_id=school.id, subject_user_id=user.id,
                  details={"roles": sorted(details.roles), "duties": sorted(details.duties)})
     return user, secret

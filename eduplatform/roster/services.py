@@ -33,7 +33,7 @@ from eduplatform.roster.planning import Action, PersonPlan, RosterPlan, build_pl
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
 from eduplatform.schools.years import current_year
 from eduplatform.signin.pictures import prepare_picture_secret, set_picture_secret
-from eduplatform.signin.services import ensure_sign_in_code
+from eduplatform.signin.services import ensure_sign_in_code, give_new_pupils_distinct_avatars
 
 
 def plan_roster(data: bytes, school: School, year: AcademicYear | None = None,
@@ -81,6 +81,9 @@ class _Applier:
         for person in plan.people:
             if person.action is not Action.UNCHANGED:
                 self._relationships(person, users[person.row.line], class_ids, by_external_id)
+        new_pictures = [person for person in plan.of(Action.CREATE) if person.needs_pictures and person.class_keys]
+        give_new_pupils_distinct_avatars({class_ids[key] for person in new_pictures for key in person.class_keys},
+                                         {users[person.row.line].id for person in new_pictures})
         now = utcnow()
         for user in plan.leavers:
             user.left_at = now

@@ -17,8 +17,18 @@ from eduplatform.accounts.services import PreparedSecret
 #: The pictures a secret is made of (files ``static/img/signin/<id>.svg``), in grid order.
 SECRET_PICTURES = ("apple", "ball", "boat", "car", "cat", "dog", "fish", "house", "moon", "star", "sun", "tree")
 #: Avatars shown beside pupils' names (files ``static/img/signin/avatar-<id>.svg``).
-AVATARS = ("bear", "duck", "fox", "frog", "hedgehog", "koala", "lion", "owl", "panda", "penguin", "rabbit",
+ANIMALS = ("bear", "duck", "fox", "frog", "hedgehog", "koala", "lion", "owl", "panda", "penguin", "rabbit",
            "tiger")
+#: Every animal on its own circle, on a blue one and on a yellow one: 36, so a class of 30 can have
+#: no two children with the same picture beside their name.
+AVATARS = ANIMALS + tuple(f"{animal}-{colour}" for colour in ("sky", "sun") for animal in ANIMALS)
+
+
+def avatar_not_in(taken: set[str] | frozenset[str]) -> str:
+    """An avatar nobody in ``taken`` has (a random one of the free ones); any avatar when all are taken."""
+    free = [avatar for avatar in AVATARS if avatar not in taken]
+    choices = free or list(AVATARS)
+    return choices[secrets.randbelow(len(choices))]
 SECRET_LENGTH = 3
 #: A picture secret is one of 12 x 11 x 10 = 1,320 sequences and is printed on the pupil's card, so a
 #: slow hash would protect nothing; what stops guessing is the per-pupil and per-class limits. A fast

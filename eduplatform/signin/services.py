@@ -33,10 +33,12 @@ from eduplatform.accounts.signin_guard import (
 )
 from eduplatform.db import db, utcnow
 from eduplatform.schools.models import SchoolClass
+from eduplatform.schools.queries import current_pupils_query
 from eduplatform.schools.years import time_zone_of
 from eduplatform.signin.models import PictureSignInAttempt
 from eduplatform.signin.pictures import (
     SECRET_LENGTH,
+    avatar_not_in,
     new_picture_secret,
     picture_secret_matches,
     set_picture_secret,
@@ -214,6 +216,24 @@ def check_pictures(school_class: SchoolClass, user: User, sequence: list[str],
         else:
             count_wrong_try(address, name, free_tries=PUPIL_MAX_WRONG + 1)
     return Outcome("ok" if right else "wrong")
+
+
+# --- Avatars ------------------------------------------------------------------------------------
+
+
+def give_new_pupils_distinct_avatars(class_ids: set[int], new_pupil_ids: set[int]) -> None:
+    """In each class, the pupils just given pictures get an avatar no classmate already has.
+
+    Classmates keep theirs: a child who knows their fox stays the fox. Callers: roster import and
+    adding one pupil, after the pupils are in their classes. One query per class.
+    """
+    for class_id in sorted(class_ids):
+        pupils = list(db.session.scalars(current_pupils_query(class_id)))
+        taken = {pupil.avatar for pupil in pupils if pupil.id not in new_pupil_ids and pupil.avatar}
+        for pupil in sorted((p for p in pupils if p.id in new_pupil_ids), key=lambda p: p.id):
+            pupil.avatar = avatar_not_in(taken)
+            taken.add(pupil.avatar)
+    db.session.flush()
 
 
 # --- Teachers' tools ----------------------------------------------------------------------------
