@@ -64,7 +64,8 @@ def test_a_teacher_led_session_completes_the_module_for_those_present(app, clien
         session = db.session.scalar(select(Attendance))
         assert {a.user_id for a in session.attendees} == {here.id, also_here.id}
     grid = client.get(f"/classes/{school_class.id}").get_data(as_text=True)
-    assert grid.count(">Done<") == 2 and absent.display_name in grid
+    assert grid.count("</span> Done <span class=\"tag tag-led\">with the teacher</span>") == 2  # marked apart
+    assert absent.display_name in grid and '<span class="visually-hidden">Not yet</span>' in grid
 
 
 def test_attendance_must_name_pupils_of_the_class(app, auth: Auth, make_school, make_user, make_class) -> None:

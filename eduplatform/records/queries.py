@@ -43,6 +43,8 @@ class ModuleStatus:
     completed_at: datetime | None = None
     #: The academic year of the completion that counts (may be an earlier year for 2-year renewals).
     completed_year: int | None = None
+    #: How it was completed: ``self``, ``teacher_led``, ``attended``, ``imported``.
+    method: str | None = None
 
 
 class AgreementState(StrEnum):
@@ -89,7 +91,8 @@ def _status_from(rows: list[ModuleCompletion], module: Module, year: AcademicYea
                       and still_valid(r.academic_year, module.renewal_months, year)), None)
     if completed is not None:
         return ModuleStatus(ModuleState.COMPLETED, completed.best_percent, completed.attempt_count,
-                            completed.completed_at, completed.academic_year)
+                            completed.completed_at, completed.academic_year,
+                            completed.method.value if completed.method else None)
     this_year = next((r for r in rows if r.academic_year == year.start_year), None)
     if this_year is not None:
         return ModuleStatus(ModuleState.IN_PROGRESS, this_year.best_percent, this_year.attempt_count)
