@@ -58,8 +58,6 @@ class SignInResult:
 
     user: User | None
     refusal: str | None = None
-    #: With ``wait``: seconds until this address may try this name again.
-    wait_seconds: int = 0
 
 
 def _address_key(address: str, username: str) -> str:

@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, logout_user
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from eduplatform.access import Permission, public, requires
@@ -242,8 +242,7 @@ def _class_picture_page(pupil: User) -> str | None:
     code = db.session.scalar(
         select(SchoolClass.sign_in_code).join(ClassMember, ClassMember.class_id == SchoolClass.id)
         .where(ClassMember.user_id == pupil.id, SchoolClass.academic_year == current_year(pupil).start_year,
-               SchoolClass.sign_in_code.is_not(None),
-               or_(SchoolClass.sign_in_code_expires_at.is_(None), SchoolClass.sign_in_code_expires_at > now))
+               SchoolClass.code_works_at(now))
         .order_by(SchoolClass.id).limit(1))
     return url_for("signin.class_page", code=code) if code else None
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import SelectChoice
 
-from eduplatform.access import Permission, managed_school_or_404, requires
+from eduplatform.access import Permission, can, managed_school_or_404, requires
 from eduplatform.accounts.sso import PROVIDER_NAMES, configured_providers
 from eduplatform.admin.forms import HelpContactForm, NewSchoolForm, SchoolSettingsForm, TrustForm
 from eduplatform.audit.models import AuditAction
@@ -23,7 +23,6 @@ from eduplatform.db import db
 from eduplatform.errors import explain_refusal
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
-from eduplatform.roles import Role
 from eduplatform.schools import services
 from eduplatform.schools.help import safeguarding_leads
 from eduplatform.schools.models import School, SchoolHelpContact, Trust
@@ -121,7 +120,7 @@ def school_settings(school_id: int) -> str | Response:
     The school's coordinator, or an administrator (who may also rename it and change its trust).
     """
     school = managed_school_or_404(current_user, school_id)
-    is_admin = Role.ADMIN in current_user.roles
+    is_admin = can(current_user, Permission.MANAGE_SCHOOLS)  # may also rename it and change its trust
     form = SchoolSettingsForm(obj=None if _submitted() else school)
     if is_admin:
         form.trust_id.choices = _trust_choices()

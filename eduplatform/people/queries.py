@@ -7,8 +7,7 @@ from typing import Any
 from sqlalchemy import Select, func, or_, select
 
 from eduplatform.access import visible_users
-from eduplatform.accounts.models import ParentLink, User, UserRole
-from eduplatform.db import db
+from eduplatform.accounts.models import User, UserRole
 from eduplatform.roles import Role
 
 PAGE_SIZE = 50
@@ -26,10 +25,3 @@ def people_in_scope(actor: Any, search: str = "", role: Role | None = None) -> S
     return query.order_by(User.last_name, User.first_name, User.id)
 
 
-
-def children_of(parent: User) -> list[User]:
-    """A parent's linked children who are still at the school, by first name."""
-    return list(db.session.scalars(
-        select(User).join(ParentLink, ParentLink.child_id == User.id)
-        .where(ParentLink.parent_id == parent.id, User.left_at.is_(None), User.disabled_at.is_(None))
-        .order_by(User.first_name, User.last_name, User.id)))

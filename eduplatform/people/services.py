@@ -30,6 +30,7 @@ from eduplatform.db import db
 from eduplatform.i18n import _
 from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import ClassMember, School, SchoolClass
+from eduplatform.schools.services import lock_school
 from eduplatform.signin.pictures import set_picture_secret, uses_pictures
 from eduplatform.signin.services import give_new_pupils_distinct_avatars
 
@@ -136,11 +137,6 @@ def _email_taken(school: School, email: str | None, exclude_id: int | None) -> b
     return db.session.scalar(query) is not None
 
 
-def _lock_school(school: School) -> None:
-    """Take changes to the school's coordinators one at a time (PostgreSQL row lock; SQLite has one writer)."""
-    db.session.execute(select(School.id).where(School.id == school.id).with_for_update())
-
-
 def _active_coordinators(school_id: int) -> set[int]:
     return set(db.session.scalars(
         select(User.id).join(UserRole, UserRole.user_id == User.id)
@@ -211,7 +207,7 @@ def update_person(user: User, details: PersonDetails, *, actor: User | None, yea
     if (Role.PUPIL in details.roles) != (Role.PUPIL in user.roles):
         raise PersonChangeError(_("A pupil cannot become an adult, or an adult a pupil: add a new person."))
     if Role.COORDINATOR in user.roles and Role.COORDINATOR not in details.roles:
-        _lock_school(school)
+        lock_school(school.id)
         if actor is not None and actor.id == user.id:
             raise PersonChangeError(_("You cannot remove your own coordinator role. Ask another coordinator."))
         if _active_coordinators(school.id) <= {user.id}:
@@ -243,7 +239,7 @@ def disable_person(user: User, *, actor: User | None) -> None:
     if user.disabled_at is not None:
         return
     if Role.COORDINATOR in user.roles and user.school_id is not None:
-        _lock_school(user.school)
+        lock_school(user.school_id)
         if _active_coordinators(user.school_id) <= {user.id}:
             raise PersonChangeError(_("This is the school's last coordinator. Make someone else coordinator first."))
     disable_account(user)

@@ -8,12 +8,13 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from eduplatform.access import Permission, can, get_visible_user_or_404, may_manage_person, requires
+from eduplatform.accounts.queries import children_of
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
 from eduplatform.db import db
 from eduplatform.forms import EmptyForm
-from eduplatform.people.queries import PAGE_SIZE, children_of, people_in_scope
+from eduplatform.people.queries import PAGE_SIZE, people_in_scope
 from eduplatform.records import queries
 from eduplatform.roles import Role
 from eduplatform.schools.years import requested_year

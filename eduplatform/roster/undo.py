@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, select, union
 
 from eduplatform.accounts.models import ParentLink, User, UserRole
 from eduplatform.audit.models import AuditAction
@@ -34,7 +34,8 @@ from eduplatform.records.models import (
 from eduplatform.roles import Role
 from eduplatform.roster.models import RosterChange, RosterImport
 from eduplatform.roster.services import SNAPSHOT_FIELDS
-from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
+from eduplatform.schools.models import ClassMember, ClassTeacher, SchoolClass
+from eduplatform.schools.services import lock_school
 from eduplatform.signin.models import PictureSignInAttempt
 
 UNDO_DAYS = 7
@@ -68,11 +69,13 @@ def why_not_undoable(record: RosterImport, now: datetime | None = None) -> str |
     return None
 
 
-def _has_records(user_id: int) -> bool:
-    """Anything the person has done or had recorded since (sign-in tries included)."""
+def _with_records(user_ids: list[int]) -> set[int]:
+    """Those of ``user_ids`` with anything done or recorded since (sign-in tries included): one query."""
+    if not user_ids:
+        return set()
     columns = (LessonRead.user_id, QuizAttempt.user_id, ModuleCompletion.user_id, AgreementSignature.user_id,
                ConsentDecision.child_id, ConsentDecision.parent_id, Attendee.user_id, PictureSignInAttempt.user_id)
-    return bool(db.session.scalar(select(or_(*(exists().where(column == user_id) for column in columns)))))
+    return set(db.session.scalars(union(*(select(column).where(column.in_(user_ids)) for column in columns))))
 
 
 def _restore(user: User, before: dict) -> None:
@@ -100,7 +103,7 @@ def undo_import(record: RosterImport, *, actor: User | None) -> UndoResult:
 
     The school's row is locked first, so an undo and an import (or two undos) never interleave.
     """
-    db.session.execute(select(School.id).where(School.id == record.school_id).with_for_update())
+    lock_school(record.school_id)
     reason = why_not_undoable(record)
     if reason:
         raise UndoRefusedError(reason)
@@ -119,11 +122,11 @@ def undo_import(record: RosterImport, *, actor: User | None) -> UndoResult:
             _restore(user, change.before)
             reverted += 1
     db.session.flush()
-    for change in changes:
-        user = people.get(change.user_id)
-        if change.kind != "created" or user is None:
-            continue
-        if _has_records(user.id):
+    created = [change.user_id for change in changes if change.kind == "created" and change.user_id in people]
+    with_records = _with_records(created)
+    for user_id in created:
+        user = people[user_id]
+        if user_id in with_records:
             kept += 1
         else:
             db.session.delete(user)

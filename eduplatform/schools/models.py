@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Optional
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduplatform.db import Base, personal_data, utcnow
@@ -105,6 +106,17 @@ class SchoolClass(Base):
     sign_in_code_expires_at: Mapped[Optional[datetime]]
 
     school: Mapped[School] = relationship()
+
+    @hybrid_method
+    def code_works_at(self, now: datetime) -> bool:
+        """The class has a sign-in code and it has not expired at ``now`` (also a SQL filter)."""
+        expires = self.sign_in_code_expires_at
+        return self.sign_in_code is not None and (expires is None or expires > now)
+
+    @code_works_at.expression  # type: ignore[no-redef]
+    def code_works_at(cls, now: datetime) -> ColumnElement[bool]:  # noqa: N805 (the class, as SQLAlchemy passes it)
+        return and_(cls.sign_in_code.is_not(None),
+                    or_(cls.sign_in_code_expires_at.is_(None), cls.sign_in_code_expires_at > now))
 
 
 class ClassMember(Base):

@@ -85,6 +85,12 @@ def checked_time_zone(name: str) -> str:
     return name
 
 
+def lock_school(school_id: int) -> None:
+    """Take changes to one school's people one at a time for the rest of the transaction (a row lock
+    on PostgreSQL; SQLite has one writer). Callers: coordinator changes, roster undo."""
+    db.session.execute(select(School.id).where(School.id == school_id).with_for_update())
+
+
 def create_trust(*, name: str, slug: str | None = None) -> Trust:
     """Add a trust. Callers: administrators (web and ``create-school --trust``), the demo, tests."""
     name = _checked_name(name)

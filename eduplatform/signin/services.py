@@ -88,8 +88,7 @@ def end_of_school_day(school_class: SchoolClass, now: datetime | None = None) ->
 
 def code_is_current(school_class: SchoolClass, now: datetime | None = None) -> bool:
     """The class has a code and it has not expired."""
-    expires = school_class.sign_in_code_expires_at
-    return bool(school_class.sign_in_code) and (expires is None or expires > (now or utcnow()))
+    return bool(school_class.code_works_at(now or utcnow()))
 
 
 def ensure_sign_in_code(school_class: SchoolClass, replace: bool = False, permanent: bool = False,
