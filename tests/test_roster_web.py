@@ -440,3 +440,31 @@ def test_undo_keeps_new_people_who_already_have_records(app, client, auth, coord
     assert "1 new people kept because they already have records" in client.get(result_url).get_data(as_text=True)
     assert run_in_app(app, lambda: db.session.scalar(select(func.count()).select_from(User).where(
         User.first_name == "Kit"))) == 1
+
+
+def test_two_undos_at_once_undo_once(concurrent_app) -> None:
+    """On SQLite and PostgreSQL: the school's row lock takes the second undo after the first, which it sees."""
+    from eduplatform.accounts.services import create_user
+    from eduplatform.roster.services import apply_plan, plan_roster
+    from eduplatform.schools.services import create_school
+    from tests.conftest import PASSWORD, Auth, run_together
+
+    with concurrent_app.app_context():
+        school = create_school(name="Twice", slug="twice")
+        create_user(username="twice.coordinator", first_name="T", last_name="C", school_id=school.id,
+                    roles={Role.COORDINATOR, Role.STAFF}, password=PASSWORD)
+        record = apply_plan(plan_roster(b"first_name,last_name,role\nNew,Person,staff\n", school), filename="x.csv")
+        db.session.commit()
+        path = f"/roster/imports/{record.id}"
+    tabs = []
+    for _ in range(2):
+        auth = Auth(concurrent_app.test_client())
+        auth.login("twice.coordinator")
+        tabs.append((auth, csrf_token(auth.client, path)))
+    statuses: list[int] = []
+    assert run_together(*[lambda auth=auth, token=token: statuses.append(
+        auth.client.post(path + "/undo", data={"csrf_token": token}).status_code) for auth, token in tabs]) == []
+    assert statuses == [302, 302]
+    with concurrent_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.first_name == "New")) == 0
+        assert db.session.get(RosterImport, record.id).undone_at is not None
