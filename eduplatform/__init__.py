@@ -22,6 +22,7 @@ from eduplatform.errors import register_error_handlers
 from eduplatform.extensions import babel, csrf, login_manager
 from eduplatform.i18n import select_locale, select_time_zone
 from eduplatform.rate_limits import init_rate_limits
+from eduplatform.static_files import init_static_files
 
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
@@ -79,13 +80,19 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from eduplatform.cli import register_commands
 
     register_commands(app)
+    init_static_files(app)  # before the catalogue: its pictures get fingerprinted names too
 
     adapter = app.url_map.bind("localhost")
+
+    def build_url(endpoint: str, **values: Any) -> str:
+        app.inject_url_defaults(endpoint, values)  # as url_for does: fingerprinted static names
+        return adapter.build(endpoint, values)
+
     app.extensions["eduplatform.catalogue"] = load_catalogue(
         Path(config["CURRICULUM_PATH"]),
         Path(config["CONTENT_PATH"]),
         Path(app.static_folder or ""),
-        lambda endpoint, **values: adapter.build(endpoint, values),
+        build_url,
         fallback_locale=config["LOCALES"][0],
     )
     return app
@@ -154,7 +161,7 @@ def _security_headers(response: Any) -> Any:
     if current_app.config["HTTPS"]:
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if request.path.startswith("/static/"):
-        return response
+        return response  # eduplatform.static_files chose its lifetime: a year if fingerprinted, else minutes
     # Pages show personal records: never keep them in shared caches or the back-button cache.
     response.headers.setdefault("Cache-Control", "no-store")
     return response

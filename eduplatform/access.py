@@ -284,6 +284,12 @@ def can_view_user(actor: Any, user_id: int) -> bool:
     return found is not None
 
 
+def may_open_own_record(actor: Any) -> bool:
+    """Whether the actor has a record page of their own (``people.show_person``): those who may view
+    people (staff, coordinators, parents). Governors and visitors follow their modules on their dashboard."""
+    return can(actor, Permission.VIEW_PEOPLE)
+
+
 def get_visible_user_or_404(actor: Any, user_id: int) -> User:
     """Load a person the actor may see; anyone else is "not found", so ids leak nothing."""
     user = db.session.scalar(select(User).where(User.id == user_id, visible_users(actor)))
@@ -416,6 +422,15 @@ def class_agreement_or_404(school_class: SchoolClass, pupils: list[User], agreem
     agreement = catalogue.agreements.get(agreement_id)
     if (agreement is None or not agreement.audiences & class_audience_ids(school_class, pupils, catalogue)
             or agreement.signing is not Signing.TICK or not agreement.class_signing):
+        abort(404)
+    return agreement
+
+
+def class_board_agreement_or_404(school_class: SchoolClass, pupils: list[User], agreement_id: str) -> Agreement:
+    """An agreement of the class's audiences, to read together on the board; any other is "not found"."""
+    catalogue = current_catalogue()
+    agreement = catalogue.agreements.get(agreement_id)
+    if agreement is None or not agreement.audiences & class_audience_ids(school_class, pupils, catalogue):
         abort(404)
     return agreement
 

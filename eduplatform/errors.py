@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from flask import Flask, flash, g, render_template
 from flask_wtf.csrf import CSRFError
@@ -23,12 +24,18 @@ _MESSAGES = {
 }
 
 
-def explain_refusal(refused: Exception) -> None:
+def explain_refusal(refused: Exception, form: Any = None) -> None:
     """A service refused a change: undo the request's writes and show the reason on the next page.
 
-    For services whose refusal errors carry the message for the person (``str(error)``).
+    For services whose refusal errors carry the message for the person (``str(error)``). With the
+    ``form`` being shown again, a refusal that names one of its fields (``refused.field``) is shown
+    at that field, and so in the form's error summary, instead of at the top of the page.
     """
     db.session.rollback()
+    name = getattr(refused, "field", None)
+    if form is not None and name and name in form:
+        form[name].errors = [*form[name].errors, str(refused)]
+        return
     flash(str(refused), "error")
 
 

@@ -15,7 +15,7 @@ import eduplatform
 
 PACKAGE = Path(eduplatform.__file__).parent
 CORE = {"config", "db", "access", "roles", "academic_year", "i18n", "forms", "rendering", "errors", "extensions",
-        "rate_limits", "crypto", "qr"}
+        "rate_limits", "crypto", "qr", "static_files"}
 LOWER = CORE | {"catalogue", "accounts", "schools", "records"}
 FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health", "admin"}
 OVERSIGHT = {"reports", "audit", "privacy"}

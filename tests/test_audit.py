@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -170,7 +171,8 @@ def test_a_trust_lead_sees_each_school_and_the_trust_total(client, auth: Auth, w
     assert data["is_trust"] and {s["slug"] for s in data["schools"]} == {world.school.slug, world.other_school.slug}
 
 
-def test_the_pdf_opens_with_the_school_name_and_every_strand(app, client, auth: Auth, world: RecordsWorld) -> None:
+def test_the_pdf_opens_with_the_school_name_and_every_strand(app, client, auth: Auth, world: RecordsWorld,
+                                                            caplog: pytest.LogCaptureFixture) -> None:
     from pypdf import PdfReader
 
     from eduplatform.reports.pdf import pdf_unavailable_reason
@@ -180,8 +182,10 @@ def test_the_pdf_opens_with_the_school_name_and_every_strand(app, client, auth: 
             pytest.fail(f"{pdf_unavailable_reason()} (EDUPLATFORM_REQUIRE_PDF=1 requires PDFs)", pytrace=False)
         pytest.skip(pdf_unavailable_reason())
     auth.login(world.people["coordinator"])
-    response = client.get("/audit/download.pdf")
+    with caplog.at_level(logging.ERROR, logger="weasyprint"):
+        response = client.get("/audit/download.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("weasyprint")] == []  # every file loaded
     reader = PdfReader(io.BytesIO(response.data))
     text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
     assert "Records School" in text

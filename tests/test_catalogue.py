@@ -177,7 +177,7 @@ def test_fixture_lessons_are_in_reading_order_with_titles_and_text(catalogue: Ca
         ("ks2-passwords-strong", "Strong passwords"),
     ]
     assert all(lesson.module_id == "ks2-passwords" and lesson.locale == "en" for lesson in content.lessons)
-    assert content.lessons[1].text == "Use three random words."
+    assert content.lessons[1].text.startswith("Use three random words. Keep it to yourself")
     assert "<p>" not in content.lessons[0].text
 
 
@@ -473,6 +473,16 @@ MISTAKES: list[Any] = [
         lambda c: c.replace(f"{KS2}/ks2-passwords-why.md", "(lesson:ks2-passwords-strong)", "(lesson:nope)"),
         f"{KS2}/ks2-passwords-why.md", ["broken link 'lesson:nope'"],
         id="broken-internal-link"),
+    pytest.param(
+        lambda c: c.replace(f"{KS2}/ks2-passwords-strong.md",
+                            "Use three random words.\n\n![A thumbs up](img/ui/thumbs-up.svg)\n",
+                            "[discuss] Asked before anything is said?\n"),
+        f"{KS2}/ks2-passwords-strong.md", ["[discuss] prompt must follow the text"],
+        id="discussion-prompt-before-any-text"),
+    pytest.param(
+        lambda c: c.replace(f"{KS2}/ks2-passwords-strong.md", "Never share it.", "- ## A heading in a list\n\nNever"),
+        f"{KS2}/ks2-passwords-strong.md", ["every '## ' line must be a section heading"],
+        id="heading-marker-inside-a-list"),
     pytest.param(
         lambda c: c.delete(f"{KS3}/module.yaml"),
         f"{KS3}/module.yaml", ["missing", "module 'ks3-footprint'", "falls back to 'en'"],

@@ -124,8 +124,56 @@ def test_presentation_mode_shows_the_lesson_for_the_board(client, auth: Auth, ma
     page = client.get(f"/classes/{school_class.id}/present/ks2-passwords/ks2-passwords-why").get_data(as_text=True)
     assert "A password keeps your account safe." in page and "Next lesson" in page
     last = client.get(f"/classes/{school_class.id}/present/ks2-passwords/ks2-passwords-strong").get_data(True)
-    assert "Finish: record who was present" in last
+    assert "End of the lesson" in last and f'href="/classes/{school_class.id}#module-ks2-passwords"' in last
     assert client.get(f"/classes/{school_class.id}/present/ks1-asking/ks1-asking-story").status_code == 404
+
+
+def test_board_mode_shows_no_menu_no_name_and_no_register(client, auth: Auth, make_school, make_user,
+                                                          make_class) -> None:
+    _, _, teacher, school_class = setup_class(make_school, make_user, make_class)
+    auth.login(teacher)
+    page = client.get(f"/classes/{school_class.id}/present/ks2-passwords/ks2-passwords-strong").get_data(True)
+    assert 'class="site-header"' not in page and "Hughes" not in page and "Sign out" not in page
+    assert 'name="present"' not in page  # the register stays on the teacher's class page
+    assert "Exit the board" in page
+
+
+def test_board_mode_shows_each_section_with_its_prompt_folded_for_the_teacher(client, auth: Auth, make_school,
+                                                                            make_user, make_class) -> None:
+    _, _, teacher, school_class = setup_class(make_school, make_user, make_class)
+    auth.login(teacher)
+    page = client.get(f"/classes/{school_class.id}/present/ks2-passwords/ks2-passwords-strong").get_data(True)
+    assert page.count("data-board-section") == 3
+    assert page.count('<details class="board-prompt">') == 2
+    assert "Which three words would make a funny picture?" in page and "[discuss]" not in page
+
+
+def test_links_on_the_board_lead_to_board_pages_or_become_text(client, auth: Auth, make_school, make_user,
+                                                               make_class) -> None:
+    _, _, teacher, school_class = setup_class(make_school, make_user, make_class)
+    auth.login(teacher)
+    board = f"/classes/{school_class.id}"
+    page = client.get(f"{board}/present/ks2-passwords/ks2-passwords-strong").get_data(True)
+    assert f'<a href="{board}/board/agreements/ks2-aup">promises</a>' in page
+    assert f'<a href="{board}/present/ks2-passwords/ks2-passwords-why">why passwords matter</a>' in page
+    assert f'<a href="{board}/present/ks2-passwords/ks2-passwords-why">the module</a>' in page
+    assert '<span class="unlinked">footprints</span>' in page  # a KS3 module: not this class's
+    assert "/modules/" not in page and 'href="/agreements/' not in page
+    for link in (f"{board}/board/agreements/ks2-aup", f"{board}/present/ks2-passwords/ks2-passwords-why"):
+        assert client.get(link).status_code == 200
+
+
+def test_an_agreement_on_the_board_shows_each_promise_on_its_own(client, auth: Auth, make_school, make_user,
+                                                                 make_class) -> None:
+    _, _, teacher, school_class = setup_class(make_school, make_user, make_class, year_group=1)
+    auth.login(teacher)
+    page = client.get(f"/classes/{school_class.id}/board/agreements/ks1-aup").get_data(True)
+    assert 'class="site-header"' not in page and 'name="present"' not in page
+    assert page.count('<p class="board-promise">') == 1 and page.count("data-board-section") == 2
+    assert "I ask before I use a tablet." in page
+    assert f"/classes/{school_class.id}#agree-ks1-aup" in page
+    assert client.get(f"/classes/{school_class.id}/board/agreements/ks2-aup").status_code == 404
+    assert client.get(f"/classes/{school_class.id}/board/agreements/nope").status_code == 404
 
 
 def test_a_teacher_never_sees_another_schools_class_even_if_listed_as_its_teacher(app, client, auth: Auth,

@@ -182,7 +182,7 @@ def test_a_ks1_picture_quiz_shows_pictures_with_alt_text(client, auth: Auth, mak
 
     auth.login(make_user(Role.PUPIL, school=school, year_group=1))
     page = client.get("/modules/ks1-asking/quiz").get_data(as_text=True)
-    assert '<img src="/static/img/ui/thumbs-up.svg" alt="A thumbs up">' in page
+    assert re.search(r'<img src="/static/img/ui/thumbs-up\.[0-9a-f]{10}\.svg" alt="A thumbs up">', page)
 
 
 def test_the_dashboard_uses_a_fixed_number_of_queries(app, client, auth: Auth, pupil) -> None:
@@ -225,3 +225,19 @@ def test_ids_beyond_64_bits_are_not_found(client, auth: Auth, make_user, school,
     """Before: OverflowError, a 500, on 13 routes."""
     auth.login(make_user(Role.COORDINATOR, Role.STAFF, school=school))
     assert client.get(path).status_code == 404
+
+
+def test_a_pupils_dashboard_shows_a_progress_ring_and_coloured_picture_cards(client, auth: Auth, pupil) -> None:
+    auth.login(pupil)
+    page = client.get("/").get_data(as_text=True)
+    assert '<body class="audience-ks2 ' in page
+    assert re.search(r"0 of \d+ modules done this year", page)
+    card = page.split('data-module="ks2-passwords"', 1)[0].rsplit("<li", 1)[1]
+    assert "card-ks2" in card and "card-with-picture" in card
+    assert 'class="card-picture" src="/static/img/ui/thumbs-up.' in page.split('data-module="ks2-passwords"', 1)[1]
+
+
+def test_an_adults_dashboard_has_no_progress_ring(client, auth: Auth, make_user) -> None:
+    auth.login(make_user(Role.STAFF))
+    page = client.get("/").get_data(as_text=True)
+    assert "progress-ring" not in page and "card-staff" in page

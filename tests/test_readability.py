@@ -227,3 +227,18 @@ def test_fixture_ks1_is_flagged_as_too_hard(fixture_catalogue: Catalogue) -> Non
     """The fixture is deliberately incomplete: its KS1 placeholder texts read above the 4-7 band."""
     assert _reading_problems(fixture_catalogue, "ks1")
     assert _reading_problems(fixture_catalogue, "ks2") == []
+
+
+def test_pupil_lessons_without_a_discussion_prompt_are_a_programme_problem(fixture_catalogue: Catalogue) -> None:
+    from eduplatform.catalogue.report import missing_discussion_prompts
+
+    problems = missing_discussion_prompts(fixture_catalogue)
+    assert "lesson 'ks2-passwords-strong': no [discuss] prompt for the teacher in section(s) 3" in problems
+    assert "lesson 'ks2-passwords-why': no [discuss] prompt for the teacher in section(s) 1" in problems
+    assert not any("staff-induction" in problem or "parents-home" in problem for problem in problems)
+
+
+def test_the_shipped_pupil_lessons_have_a_prompt_under_every_section(real_app) -> None:
+    from eduplatform.catalogue.report import missing_discussion_prompts
+
+    assert missing_discussion_prompts(real_app.extensions["eduplatform.catalogue"]) == []

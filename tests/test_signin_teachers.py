@@ -153,7 +153,7 @@ def test_cards_show_pictures_for_the_young_and_passwords_for_the_older(app, clie
         card = page[page.index(f'id="card-{pupil.id}"'):]
         card = card[:card.index("</article>")]
         assert ks1.code in card and f"http://localhost/tap/{ks1.code}" in card
-        assert [re.search(r"img/signin/(\w+)\.svg", img).group(1)
+        assert [re.search(r"img/signin/(\w+)\.[0-9a-f]{10}\.svg", img).group(1)
                 for img in re.findall(r'<img src="[^"]+"', card[card.index("card-sequence"):])] == list(RIGHT)
         assert "/static/img/signin/avatar-" in card
     assert "@media print" in (Path(app.static_folder) / "css" / "signin.css").read_text(encoding="utf-8")

@@ -103,7 +103,7 @@ def create_school() -> str | Response:
             school = services.create_school(name=form.name.data, slug=form.slug.data, trust=_trust(form.trust_id.data),
                                             default_locale=form.default_locale.data, time_zone=form.time_zone.data)
         except services.SchoolSetupError as refused:
-            explain_refusal(refused)
+            explain_refusal(refused, form)
         else:
             _saved(AuditAction.SCHOOL_CREATED, school.id,
                    _("%(name)s has been created. Now add its online-safety coordinator.", name=school.name),
@@ -138,7 +138,7 @@ def school_settings(school_id: int) -> str | Response:
             services.set_single_sign_on(school, provider=form.sso_provider.data or None,
                                         domain=form.sso_domain.data, tenant=form.sso_tenant.data)
         except services.SchoolSetupError as refused:
-            explain_refusal(refused)
+            explain_refusal(refused, form)
         else:
             _saved(AuditAction.SCHOOL_CHANGED, school.id, _("The settings of %(name)s are saved.", name=school.name),
                    sso=school.sso_provider, sso_domain=school.sso_domain)

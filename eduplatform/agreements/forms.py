@@ -14,6 +14,32 @@ class TickToSignForm(BaseForm):
     submit = SubmitField(_l("Sign"))
 
 
+class PromisesSignForm(BaseForm):
+    """The youngest pupils' signature: a tick on each promise (one checkbox each), then "I agree".
+
+    The promise fields are added per agreement by :func:`promises_form_class`.
+    """
+
+    submit = SubmitField(_l("I agree"))
+
+
+def promise_field_name(number: int) -> str:
+    """The checkbox of the agreement's ``number``-th promise (counting from 1)."""
+    return f"promise_{number}"
+
+
+def promises_form_class(count: int) -> type[PromisesSignForm]:
+    """A :class:`PromisesSignForm` with one required checkbox per promise, in the agreement's order."""
+
+    class PromisesForm(PromisesSignForm):
+        pass
+
+    for number in range(1, count + 1):
+        setattr(PromisesForm, promise_field_name(number),
+                BooleanField(validators=[DataRequired(message=_l("Tick this promise too."))]))
+    return PromisesForm
+
+
 class TypedNameSignForm(BaseForm):
     typed_name = StringField(
         _l("Type your full name to sign"),
@@ -37,8 +63,12 @@ def consent_field_name(child_id: int, consent_id: str) -> str:
 
 
 def with_consent_fields(form_class: type[BaseForm], child_ids: list[int], consent_ids: list[str],
-                        current: dict[tuple[int, str], bool]) -> BaseForm:
-    """``form_class`` plus a required yes/no choice per child and consent item, pre-set to current choices."""
+                        current: dict[tuple[int, str], bool],
+                        labels: dict[tuple[int, str], str] | None = None) -> BaseForm:
+    """``form_class`` plus a required yes/no choice per child and consent item, pre-set to current choices.
+
+    ``labels`` names each choice (child and item) for the error summary.
+    """
 
     class ConsentForm(form_class):  # type: ignore[valid-type, misc]
         pass
@@ -47,9 +77,14 @@ def with_consent_fields(form_class: type[BaseForm], child_ids: list[int], consen
     for child_id in child_ids:
         for consent_id in consent_ids:
             name = consent_field_name(child_id, consent_id)
-            setattr(ConsentForm, name, RadioField(
+            choice = RadioField(
+                (labels or {}).get((child_id, consent_id)),
                 choices=[SelectChoice("yes", _l("Yes, I agree")), SelectChoice("no", _l("No"))],
-                validators=[InputRequired(message=_l("Choose yes or no."))]))
+                validators=[InputRequired(message=_l("Choose yes or no."))])
+            # The page asks these before the signature: the form's field order (and so the error
+            # summary's) follows the page.
+            choice.creation_counter -= 10**9
+            setattr(ConsentForm, name, choice)
             if (child_id, consent_id) in current:
                 defaults[name] = "yes" if current[(child_id, consent_id)] else "no"
     return ConsentForm(data=defaults)

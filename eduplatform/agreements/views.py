@@ -11,12 +11,15 @@ from eduplatform.access import Permission, learner_agreement_or_404, requires
 from eduplatform.accounts.models import User
 from eduplatform.accounts.queries import children_of
 from eduplatform.agreements.forms import (
+    PromisesSignForm,
     SaveConsentsForm,
     TickToSignForm,
     TypedNameSignForm,
     consent_choices,
     consent_field_name,
     names_match,
+    promise_field_name,
+    promises_form_class,
     with_consent_fields,
 )
 from eduplatform.catalogue import current_catalogue
@@ -26,6 +29,7 @@ from eduplatform.i18n import _
 from eduplatform.records import queries, services
 from eduplatform.records.models import SignatureMethod
 from eduplatform.schools.years import current_year
+from eduplatform.signin.pictures import picture_first
 
 bp = Blueprint("agreements", __name__)
 
@@ -46,10 +50,20 @@ def _consent_setup(agreement: Agreement) -> tuple[list[User], list[str]]:
 def _with_consents(form_class: type[BaseForm], agreement: Agreement) -> BaseForm:
     children, consent_ids = _consent_setup(agreement)
     child_ids = [child.id for child in children]
-    return with_consent_fields(form_class, child_ids, consent_ids, queries.current_consents(child_ids))
+    texts = {consent.id: consent.text for consent in _content(agreement).consents}
+    labels = {(child.id, consent_id): _("%(child)s: %(consent)s", child=child.display_name, consent=texts[consent_id])
+              for child in children for consent_id in consent_ids}
+    return with_consent_fields(form_class, child_ids, consent_ids, queries.current_consents(child_ids), labels)
+
+
+def _ticks_each_promise(agreement: Agreement) -> bool:
+    """The youngest pupils tick every promise of a picture agreement, one by one, instead of one "I agree"."""
+    return agreement.signing is Signing.TICK and picture_first(current_user) and bool(_content(agreement).promises)
 
 
 def _sign_form(agreement: Agreement) -> BaseForm:
+    if _ticks_each_promise(agreement):
+        return _with_consents(promises_form_class(len(_content(agreement).promises)), agreement)
     if agreement.signing is Signing.TICK:
         return _with_consents(TickToSignForm, agreement)
     return _with_consents(TypedNameSignForm, agreement)
@@ -62,9 +76,14 @@ def _render(agreement: Agreement, form: BaseForm, consents_form: BaseForm | None
     children, consent_ids = _consent_setup(agreement)
     if consents_form is None and consent_ids and status.state.value == "signed":
         consents_form = _with_consents(SaveConsentsForm, agreement)
+    content = _content(agreement)
+    promise_fields = None
+    if isinstance(form, PromisesSignForm):
+        promise_fields = [form[promise_field_name(number)] for number in range(1, len(content.promises) + 1)]
     return render_template(
-        "agreements/agreement.html", agreement=agreement, form=form, year=year, content=_content(agreement),
+        "agreements/agreement.html", agreement=agreement, form=form, year=year, content=content,
         status=status, children=children, consents_form=consents_form, consent_field_name=consent_field_name,
+        picture_promises=_ticks_each_promise(agreement), promise_fields=promise_fields,
     )
 
 
@@ -82,7 +101,10 @@ def show_agreement(agreement_id: str) -> str:
 @bp.route("/agreements/<agreement_id>/sign", methods=["POST"])
 @requires(Permission.SIGN_AGREEMENTS)
 def sign_agreement(agreement_id: str) -> str | Response:
-    """Record a signature against the exact text version shown. The agreement's audiences only."""
+    """Record a signature against the exact text version shown. The agreement's audiences only.
+
+    The youngest pupils must have ticked every promise: otherwise the page says so and nothing is stored.
+    """
     agreement = learner_agreement_or_404(current_user, agreement_id)
     form = _sign_form(agreement)
     if not form.validate_on_submit():
@@ -105,7 +127,8 @@ def sign_agreement(agreement_id: str) -> str | Response:
     if consent_ids:
         services.record_consent_choices(
             current_user, content, consent_choices(form, [child.id for child in children], consent_ids))
-    flash(_("Thank you. Your signature has been recorded."), "success")
+    flash(_("Thank you! You have made your promises.") if isinstance(form, PromisesSignForm)
+          else _("Thank you. Your signature has been recorded."), "success")
     return redirect(url_for(".show_agreement", agreement_id=agreement.id))
 
 

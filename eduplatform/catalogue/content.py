@@ -25,6 +25,7 @@ from eduplatform.catalogue.model import (
     QuestionType,
     Quiz,
 )
+from eduplatform.catalogue.sections import cut_sections, section_count, split_prompts
 from eduplatform.rendering import render_markdown
 
 #: Builds a site URL from an endpoint and its values (Flask's ``url_for``, without a request).
@@ -109,7 +110,7 @@ def read_labels(folder: Path, problems: Problems) -> dict[str, dict[str, str]]:
     if not isinstance(data, dict):
         problems.add(path, "must be a mapping with 'strands' and 'audiences'")
         return {}
-    kinds = ("strands", "audiences", "terms", "events")
+    kinds = ("strands", "audiences", "terms", "events", "consents")
     check_keys(path, "labels", data, set(), set(kinds), problems)
     return {kind: MappingProxyType({str(k): str(v) for k, v in (data.get(kind) or {}).items()}) for kind in kinds}
 
@@ -124,9 +125,17 @@ def read_lesson(path: Path, module_id: str, lesson_id: str, locale: str, links: 
     if not body.strip():
         links.problems.add(path, "the lesson has no text")
     check_images(path, body, links)
-    html = render_markdown(body, links.rewriter(path))
+    split = split_prompts(body)
+    rewrite = links.rewriter(path)
+    html = render_markdown(split.pupil_text, rewrite)
+    if section_count(html) != split.headings:
+        links.problems.add(path, "every '## ' line must be a section heading (none inside lists or code)")
+    if split.orphan_prompt:
+        links.problems.add(path, "a [discuss] prompt must follow the text it is about, not open the lesson")
+    prompts = {index: render_markdown(text, rewrite) for index, text in split.prompts.items()}
     return Lesson(id=lesson_id, module_id=module_id, title=str(front["title"]), html=html,
-                  text=plain_text(str(html)), version=version, locale=locale)
+                  text=plain_text(str(html)), version=version, locale=locale,
+                  sections=cut_sections(html, prompts))
 
 
 def _read_options(path: Path, where: str, kind: QuestionType, item: dict[str, Any],

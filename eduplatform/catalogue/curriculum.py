@@ -108,7 +108,8 @@ def _read_agreements(root: Path, audiences: dict[str, Audience], problems: Probl
     for order, item in enumerate(_list_under(path, read_yaml(path, problems), "agreements", problems)):
         where = f"agreement #{order + 1}"
         if not isinstance(item, dict) or not check_keys(
-            path, where, item, {"id", "audiences", "signing"}, {"renewal_months", "class_signing"}, problems
+            path, where, item, {"id", "audiences", "signing"}, {"renewal_months", "class_signing", "photo_consents"},
+            problems,
         ):
             continue
         if not _valid_id(path, where, item["id"], problems):
@@ -134,12 +135,44 @@ def _read_agreements(root: Path, audiences: dict[str, Audience], problems: Probl
         agreements[item["id"]] = Agreement(
             id=item["id"], audiences=frozenset(item["audiences"] or []), signing=signing,
             renewal_months=renewal, order=order, class_signing=class_signing,
+            photo_consent_ids=_read_photo_consents(path, where, item.get("photo_consents"), problems),
         )
     return agreements
 
 
+def _read_photo_consents(path: Path, where: str, value: Any, problems: Problems) -> tuple[str, ...]:
+    """The agreement's consent items about photos (their ids are checked against its text at load)."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        problems.add(path, f"{where}: photo_consents must be a list of consent ids, e.g. [photos-website]")
+        return ()
+    ids = [item for item in value if _valid_id(path, f"{where} photo consent", item, problems)]
+    for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.add(path, f"{where}: photo consent '{duplicate}' is listed twice")
+    return tuple(dict.fromkeys(ids))
+
+
 _MODULE_REQUIRED = {"id", "audience", "strands", "completion"}
-_MODULE_OPTIONAL = {"outcomes", "lessons", "quiz", "agreement", "pass_mark", "max_attempts", "renewal_months"}
+_MODULE_OPTIONAL = {"outcomes", "lessons", "quiz", "agreement", "pass_mark", "max_attempts", "renewal_months",
+                    "child_year_groups"}
+
+
+def _read_child_year_groups(path: Path, where: str, item: dict[str, Any], curriculum: Curriculum,
+                            problems: Problems) -> frozenset[int]:
+    """Parents' workshops: the year groups of the children a workshop is for."""
+    value = item.get("child_year_groups")
+    if value is None:
+        return frozenset()
+    audience = curriculum.audiences.get(item["audience"])
+    if audience is not None and audience.learners is not Learners.ADULTS:
+        problems.add(path, f"{where}: child_year_groups is only for adults' modules (parents' workshops)")
+        return frozenset()
+    if not isinstance(value, list) or not value:
+        problems.add(path, f"{where}: child_year_groups must be a list of year groups, e.g. [-1, 0, 1, 2]")
+        return frozenset()
+    return frozenset(year for year in value
+                     if _int_in_range(path, f"{where} child_year_groups", year, -1, 13, problems))
 
 
 def _read_module(path: Path, item: dict[str, Any], order: int, curriculum: Curriculum,
@@ -193,6 +226,7 @@ def _read_module(path: Path, item: dict[str, Any], order: int, curriculum: Curri
         id=item["id"], audience=item["audience"], strands=strands, outcomes=outcomes, lesson_ids=lessons,
         has_quiz=has_quiz, agreement_id=agreement_id, completion=frozenset(completion), pass_mark=pass_mark,
         max_attempts=max_attempts, renewal_months=renewal, order=order,
+        child_year_groups=_read_child_year_groups(path, where, item, curriculum, problems),
     )
 
 

@@ -57,6 +57,18 @@ def _check_no_strays(curriculum: Curriculum, folder: Path, problems: Problems) -
             problems.add(path, f"agreement '{path.stem}' is not in the curriculum")
 
 
+def _check_photo_consents(curriculum: Curriculum, curriculum_root: Path,
+                          agreement_contents: dict[tuple[str, str], AgreementContent], problems: Problems) -> None:
+    """Each photo consent an agreement names in the curriculum is a consent item of its text, in every locale."""
+    for (locale, agreement_id), content in sorted(agreement_contents.items()):
+        known = {consent.id for consent in content.consents}
+        for consent_id in curriculum.agreements[agreement_id].photo_consent_ids:
+            if consent_id not in known:
+                problems.add(curriculum_root / "agreements.yaml",
+                             f"agreement '{agreement_id}': photo consent '{consent_id}' is not a consent item of "
+                             f"its text in '{locale}'")
+
+
 def _fill_untranslated_parts(module_contents: dict[tuple[str, str], ModuleContent], fallback_locale: str) -> None:
     """A translated module uses the fallback locale's text for each lesson or quiz not yet translated."""
     for (locale, module_id), content in list(module_contents.items()):
@@ -107,6 +119,7 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
                 if agreement is not None:
                     agreement_contents[(locale, agreement_id)] = agreement
 
+    _check_photo_consents(curriculum, curriculum_root, agreement_contents, problems)
     self_review = read_self_review(curriculum_root, {locale: locale_folders[locale] for locale in locales},
                                    fallback_locale, problems)
     audit_settings = read_audit_settings(curriculum_root, {

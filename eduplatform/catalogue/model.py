@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from markupsafe import Markup
 
+from eduplatform.catalogue.sections import LessonSection
 from eduplatform.catalogue.self_review import EMPTY_SELF_REVIEW, SelfReview
 
 
@@ -121,6 +122,13 @@ class Module:
     #: How long a completion stays valid, in months (12: every year; 24: every two years).
     renewal_months: int
     order: int
+    #: Parents' workshops: the year groups of the children it is for (empty: for every parent).
+    child_year_groups: frozenset[int] = frozenset()
+
+    def suits_children_in(self, year_groups: frozenset[int]) -> bool:
+        """Whether the module is for a parent whose children are in ``year_groups`` (always, when
+        the module names no year groups or none of the children's year groups is known)."""
+        return not self.child_year_groups or not year_groups or bool(self.child_year_groups & year_groups)
 
 
 @dataclass(frozen=True)
@@ -133,6 +141,8 @@ class Lesson:
     text: str
     version: str
     locale: str
+    #: The lesson cut at its headings for the board, each part with the teacher's discussion prompt.
+    sections: tuple[LessonSection, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -222,6 +232,8 @@ class Agreement:
     order: int
     #: A teacher may record the whole class agreeing together (the youngest, who cannot sign alone).
     class_signing: bool = False
+    #: The consent items (ids in the agreement's text) that say whether a child may appear in photos.
+    photo_consent_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -316,6 +328,11 @@ class Catalogue:
         """The pupil audiences covering these year groups (a mixed-age class may span two key stages)."""
         return frozenset(audience.id for year_group in year_groups
                          for audience in self.audiences_for(frozenset({"pupil"}), year_group))
+
+    def photo_consent_items(self) -> tuple[tuple[str, str], ...]:
+        """``(agreement id, consent id)`` of every consent item about photos, in agreement order."""
+        return tuple((agreement.id, consent_id) for agreement in self.agreements.values()
+                     for consent_id in agreement.photo_consent_ids)
 
     def modules_for(self, audience_ids: tuple[str, ...] | frozenset[str]) -> tuple[Module, ...]:
         """Modules of the given audiences, in programme order."""

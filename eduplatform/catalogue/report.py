@@ -57,6 +57,21 @@ def reading_levels(catalogue: Catalogue) -> dict[str, ReadingLevel]:
     return {audience_id: measure(audience_texts(catalogue, audience_id)) for audience_id in catalogue.audiences}
 
 
+def missing_discussion_prompts(catalogue: Catalogue) -> list[str]:
+    """Pupil lessons taught from the board need a discussion prompt for the teacher under every section."""
+    problems = []
+    for audience in catalogue.audiences.values():
+        if audience.learners is not Learners.PUPILS:
+            continue
+        for module in catalogue.modules_for((audience.id,)):
+            for lesson in catalogue.module_content(module.id, catalogue.fallback_locale).lessons:
+                missing = [number for number, section in enumerate(lesson.sections, start=1) if section.prompt is None]
+                if missing:
+                    problems.append(f"lesson '{lesson.id}': no [discuss] prompt for the teacher in section(s) "
+                                    f"{', '.join(map(str, missing))}")
+    return problems
+
+
 def programme_problems(catalogue: Catalogue) -> list[str]:
     """What keeps the programme from being complete and age-appropriate."""
     problems = []
@@ -64,6 +79,7 @@ def programme_problems(catalogue: Catalogue) -> list[str]:
         for strand, count in row.modules_per_strand.items():
             if count == 0 or row.questions_per_strand[strand] == 0:
                 problems.append(f"audience '{row.audience_id}': no module with quiz questions covers strand '{strand}'")
+    problems += missing_discussion_prompts(catalogue)
     levels = reading_levels(catalogue)
     for audience in catalogue.audiences.values():
         limit = MAX_READING_GRADE.get(audience.age_band or "")

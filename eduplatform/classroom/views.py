@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
@@ -12,6 +15,7 @@ from eduplatform.access import (
     Permission,
     class_agreement_or_404,
     class_audience_ids,
+    class_board_agreement_or_404,
     class_module_or_404,
     get_visible_class_or_404,
     requires,
@@ -19,6 +23,7 @@ from eduplatform.access import (
 from eduplatform.accounts.models import User
 from eduplatform.catalogue import current_catalogue
 from eduplatform.classroom import queries as class_queries
+from eduplatform.classroom.board import board_links, board_target
 from eduplatform.classroom.forms import attendance_form
 from eduplatform.i18n import _
 from eduplatform.records import queries
@@ -48,7 +53,8 @@ def list_classes() -> str:
 @bp.route("/classes/<int:class_id>")
 @requires(Permission.TEACH_CLASSES)
 def show_class(class_id: int) -> str:
-    """The class × module grid, who has signed the class's agreement, and the most-missed questions.
+    """The class × module grid, who has signed the class's agreement, whether each pupil may appear
+    in photos (their parents' current choices), and the most-missed questions.
 
     The class's teachers and its school's coordinator.
     """
@@ -68,18 +74,33 @@ def show_class(class_id: int) -> str:
             else None
         if question is not None:
             missed.append((item, content.title, question))
+    photo_columns = class_queries.photo_consent_columns(catalogue, str(get_locale()))
     return render_template(
         "classroom/show_class.html", school_class=school_class, pupils=pupils, modules=modules,
         agreements=agreements, year=year, missed=missed, uses_pictures=uses_pictures(school_class.year_group),
         statuses=queries.module_statuses_for_many(current_user, pupil_ids, modules, year),
         signatures=queries.agreement_statuses_for_many(current_user, pupil_ids, agreements, catalogue, year),
+        photo_columns=photo_columns,
+        photo_consents=queries.consent_choices_for_many(
+            current_user, pupil_ids, [(c.agreement_id, c.consent_id) for c in photo_columns], year),
     )
+
+
+def _board_linker(school_class: SchoolClass, pupils: list[User]) -> Callable[[Markup], Markup]:
+    """Rewrites the links of projected HTML to the class's board pages (see classroom.board)."""
+    catalogue = current_catalogue()
+    audience_ids = class_audience_ids(school_class, pupils, catalogue)
+    modules = {module.id: module for module in class_queries.class_modules(audience_ids, catalogue)}
+    agreements = {agreement.id: agreement for agreement in class_queries.class_agreements(audience_ids, catalogue)}
+    return lambda html: board_links(html, lambda href: board_target(href, school_class.id, modules, agreements))
 
 
 @bp.route("/classes/<int:class_id>/present/<module_id>/<lesson_id>")
 @requires(Permission.TEACH_CLASSES)
 def present_lesson(class_id: int, module_id: str, lesson_id: str) -> str:
-    """A lesson in presentation mode for the board: large text and pictures, read-aloud.
+    """A lesson in board mode, to project: no site menu, one section at a time, pictures sized to
+    the screen, links leading to other board pages, and the teacher's discussion prompt folded
+    under each section. The register is not here: it stays on the class page.
 
     The class's teachers and its school's coordinator.
     """
@@ -91,7 +112,22 @@ def present_lesson(class_id: int, module_id: str, lesson_id: str) -> str:
         abort(404)
     position = module.lesson_ids.index(lesson.id)
     return render_template("classroom/present_lesson.html", school_class=school_class, module=module,
-                           content=content, lesson=lesson, position=position)
+                           content=content, lesson=lesson, position=position,
+                           board_html=_board_linker(school_class, pupils))
+
+
+@bp.route("/classes/<int:class_id>/board/agreements/<agreement_id>")
+@requires(Permission.TEACH_CLASSES)
+def present_agreement(class_id: int, agreement_id: str) -> str:
+    """An agreement of the class in board mode: its text, then each promise on its own with its picture.
+
+    The class's teachers and its school's coordinator.
+    """
+    school_class, pupils = _class_and_pupils(class_id)
+    agreement = class_board_agreement_or_404(school_class, pupils, agreement_id)
+    content = current_catalogue().agreement_content(agreement.id, str(get_locale()))
+    return render_template("classroom/present_agreement.html", school_class=school_class, agreement=agreement,
+                           content=content, board_html=_board_linker(school_class, pupils))
 
 
 @bp.route("/classes/<int:class_id>/sessions/<module_id>", methods=["GET", "POST"])

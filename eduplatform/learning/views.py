@@ -18,12 +18,23 @@ from eduplatform.db import utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
 from eduplatform.learning.forms import build_quiz_form, field_name, responses_from
+from eduplatform.learning.next_step import adult_next_step, adult_next_step_for
+from eduplatform.learning.picture_first import picture_dashboard
+from eduplatform.learning.steps import continue_url, module_picture, next_module_for, pupil_progress
+from eduplatform.learning.workshops import workshop_offer
 from eduplatform.records import queries, services
 from eduplatform.records.grading import grade
 from eduplatform.schools.help import where_to_get_help
 from eduplatform.schools.years import current_year, requested_year, time_zone_of
+from eduplatform.signin.pictures import picture_first
 
 bp = Blueprint("learning", __name__)
+
+
+@bp.app_context_processor
+def inject_picture_first() -> dict[str, bool]:
+    """``picture_first``: every page shows the youngest pupils (Nursery to Year 2) its picture-first form."""
+    return {"picture_first": picture_first(current_user)}
 
 
 def get_lesson_or_404(module: Module, lesson_id: str) -> Lesson:
@@ -37,24 +48,35 @@ def get_lesson_or_404(module: Module, lesson_id: str) -> Lesson:
 @bp.route("/")
 @requires(Permission.USE_SITE)
 def dashboard() -> str:
-    """The signed-in person's home: their modules and agreements this year. Any signed-in user."""
+    """The signed-in person's home: their modules and agreements this year. Any signed-in user.
+
+    A parent is offered the workshops for their children's ages first; the others are listed apart.
+    """
     catalogue = current_catalogue()
     year = requested_year(current_user)
+    if picture_first(current_user):  # Nursery to Year 2: picture cards, a Next tile and stars
+        return render_template("learning/dashboard_ks1.html", year=year,
+                               board=picture_dashboard(current_user, catalogue, str(get_locale()), year))
     audiences = catalogue.audiences_of(current_user)
     audience_ids = frozenset(audience.id for audience in audiences)
     modules = catalogue.modules_for(audience_ids)
     agreements = catalogue.agreements_for(audience_ids)
-    by_term = [(term, [m for m in modules if catalogue.schedule.term_of.get(m.id) is term]) for term in Term]
-    unscheduled = [m for m in modules if m.id not in catalogue.schedule.term_of]
+    offer = workshop_offer(current_user, modules)
+    by_term = [(term, [m for m in offer.offered if catalogue.schedule.term_of.get(m.id) is term]) for term in Term]
+    unscheduled = [m for m in offer.offered if m.id not in catalogue.schedule.term_of]
     return render_template(
         "learning/dashboard.html", year=year, audiences=audiences, modules=modules, agreements=agreements,
         by_term=[(term, found) for term, found in by_term if found], unscheduled=unscheduled,
+        other_workshops=offer.others, for_age=offer.for_age,
         current_term=Term.containing(local_date(utcnow(), time_zone_of(current_user.school)).month),
         is_current_year=year == current_year(current_user),
         events=[(event, format_date(date(2000, event.month, 1), "MMMM"))
                 for event in catalogue.schedule.events_for(audience_ids)],
-        module_statuses=queries.module_statuses(current_user, current_user.id, modules, year),
+        module_statuses=(statuses := queries.module_statuses(current_user, current_user.id, modules, year)),
         agreement_statuses=queries.agreement_statuses(current_user, current_user.id, agreements, catalogue, year),
+        pictures={module.id: module_picture(catalogue.module_content(module.id, str(get_locale())))
+                  for module in modules},
+        pupil_progress=pupil_progress(current_user, modules, statuses),
     )
 
 
@@ -71,12 +93,16 @@ def show_module(module_id: str) -> str:
         agreement = catalogue.agreements[module.agreement_id]
         agreement_status = queries.agreement_statuses(current_user, current_user.id, [agreement], catalogue,
                                                       year)[agreement.id]
+    status = queries.module_statuses(current_user, current_user.id, [module], year)[module.id]
+    read = queries.lessons_read(current_user.id, module, year)
+    attempts = queries.attempts_this_year(current_user.id, module, year)
+    next_step = adult_next_step(  # adults and visitors: sign the agreement, or see the completion recorded
+        current_user, module, catalogue, status=status, lessons_read=read,
+        quiz_passed=any(attempt.passed for attempt in attempts),
+        agreement_signed=agreement_status is not None and agreement_status.state is queries.AgreementState.SIGNED)
     return render_template(
-        "learning/module.html", module=module, content=content, year=year,
-        status=queries.module_statuses(current_user, current_user.id, [module], year)[module.id],
-        read=queries.lessons_read(current_user.id, module, year),
-        attempts=queries.attempts_this_year(current_user.id, module, year),
-        agreement_status=agreement_status,
+        "learning/module.html", module=module, content=content, year=year, status=status, read=read,
+        attempts=attempts, agreement_status=agreement_status, next_step=next_step,
     )
 
 
@@ -151,12 +177,14 @@ def take_quiz(module_id: str) -> str | Response:
     if form.is_submitted() and form.submission_token.errors:  # before: a 5 MB token was stored
         abort(400, description=_("This quiz page is out of date or was changed. Nothing was saved: open the quiz "
                                  "again and answer it."))
+    young = picture_first(current_user)
     if form.is_submitted() and form.errors:
-        flash(_("Some questions have no answer yet. Nothing was saved: answer them and submit again."), "error")
+        flash(_("Some questions have no answer yet. Tap a picture for each one.") if young else
+              _("Some questions have no answer yet. Nothing was saved: answer them and submit again."), "error")
     if not form.is_submitted():
         form.submission_token.data = secrets.token_urlsafe(24)
-    return render_template("learning/quiz.html", module=module, content=content, quiz=quiz, form=form,
-                           field_name=field_name, attempts_left=attempts_left)
+    return render_template("learning/quiz_ks1.html" if young else "learning/quiz.html", module=module,
+                           content=content, quiz=quiz, form=form, field_name=field_name, attempts_left=attempts_left)
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -180,8 +208,18 @@ def show_attempt(attempt_id: int) -> str:
     # A learner sees the right answers only once they cannot be copied into another attempt: after
     # a pass or the last allowed attempt. Before, a failed attempt showed them (1/6, then 6/6).
     reveal = not own or attempt.passed or attempts_left == 0
+    # After a pass, the learner's next module: the same rule as the picture dashboard's Next tile.
+    following = next_module_for(current_user, catalogue, year, skip=module.id) if own and attempt.passed else None
+    young = own and picture_first(current_user)
+    next_url = None
+    if young and attempt.passed:
+        next_url = (continue_url(following, queries.lessons_read(current_user.id, following, year))
+                    if following else url_for(".dashboard"))
     return render_template(
-        "learning/attempt.html", attempt=attempt, module=module, content=content, questions=questions,
-        same_version=quiz is not None and quiz.version == attempt.quiz_version, own=own,
-        attempts_left=attempts_left, status=status, reveal=reveal,
+        "learning/attempt_ks1.html" if young else "learning/attempt.html", attempt=attempt, module=module,
+        content=content, questions=questions, same_version=quiz is not None and quiz.version == attempt.quiz_version,
+        own=own, attempts_left=attempts_left, status=status, reveal=reveal, next_module=following,
+        next_content=catalogue.module_content(following.id, str(get_locale())) if following else None,
+        next_url=next_url,
+        next_step=adult_next_step_for(current_user, module, status, catalogue, year) if own else None,
     )

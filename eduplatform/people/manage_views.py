@@ -63,7 +63,7 @@ def add_person(school_id: int) -> str | Response:
             person, secret = services.add_person(school, _details(form, username=True), actor=current_user,
                                                  year=current_year(school))
         except services.PersonChangeError as refused:
-            explain_refusal(refused)
+            explain_refusal(refused, form)
         else:
             db.session.commit()
             return render_template("people/person_secret.html", person=person, secret=secret, added=True)
@@ -96,7 +96,7 @@ def edit_person(user_id: int) -> str | Response:
         try:
             services.update_person(person, _details(form, username=False), actor=current_user, year=year)
         except services.PersonChangeError as refused:
-            explain_refusal(refused)
+            explain_refusal(refused, form)
         else:
             db.session.commit()
             flash(_("Saved the changes to %(name)s.", name=person.full_name), "success")

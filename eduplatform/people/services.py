@@ -42,7 +42,15 @@ _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,79}$")
 
 
 class PersonChangeError(ValueError):
-    """A change to a person that cannot be made; ``str(error)`` is the message for the person."""
+    """A change to a person that cannot be made; ``str(error)`` is the message for the person.
+
+    ``field`` names the people form's field the problem is about, when there is one: the form shows
+    the message there (and in its error summary) rather than at the top of the page.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -77,30 +85,32 @@ class NewSecret:
 def _checked(details: PersonDetails, school: School, year: AcademicYear) -> PersonDetails:
     roles = set(details.roles)
     if not roles:
-        raise PersonChangeError(_("Choose at least one role."))
+        raise PersonChangeError(_("Choose at least one role."), field="roles")
     if not roles <= set(SCHOOL_ROLES):
-        raise PersonChangeError(_("Trust leads and administrators are added by an administrator."))
+        raise PersonChangeError(_("Trust leads and administrators are added by an administrator."), field="roles")
     if Role.COORDINATOR in roles:
         roles.add(Role.STAFF)  # a coordinator is a member of staff, as in roster import
     pupil = Role.PUPIL in roles
     if pupil and len(roles) > 1:
-        raise PersonChangeError(_("A pupil cannot also hold an adult role."))
+        raise PersonChangeError(_("A pupil cannot also hold an adult role."), field="roles")
     if pupil and details.year_group is None:
-        raise PersonChangeError(_("Choose the pupil's year group."))
+        raise PersonChangeError(_("Choose the pupil's year group."), field="year_group")
     if details.duties and Role.STAFF not in roles:
-        raise PersonChangeError(_("Only staff can hold the DSL duty."))
+        raise PersonChangeError(_("Only staff can hold the DSL duty."), field="duties")
     if details.class_id is not None:
         found = db.session.scalar(select(SchoolClass.id).where(
             SchoolClass.id == details.class_id, SchoolClass.school_id == school.id,
             SchoolClass.academic_year == year.start_year))
         if found is None or not pupil:
-            raise PersonChangeError(_("Choose one of this year's classes of the school, for pupils only."))
+            raise PersonChangeError(_("Choose one of this year's classes of the school, for pupils only."),
+                                    field="class_id")
     first, last = clean_text(details.first_name), clean_text(details.last_name)
     if not first or len(first) > 100 or len(last) > 100:
-        raise PersonChangeError(_("Enter a first name (and a last name) of at most 100 characters each."))
+        raise PersonChangeError(_("Enter a first name (and a last name) of at most 100 characters each."),
+                                field="first_name")
     email = (details.email or "").strip().lower() or None
     if email is not None and not pupil and ("@" not in email or len(email) > 254 or " " in email):
-        raise PersonChangeError(_("Enter an email address such as name@school.sch.uk."))
+        raise PersonChangeError(_("Enter an email address such as name@school.sch.uk."), field="email")
     return PersonDetails(first_name=first, last_name=last, roles=frozenset(roles),
                          email=None if pupil else email, year_group=details.year_group if pupil else None,
                          class_id=details.class_id, duties=details.duties,
@@ -119,7 +129,7 @@ def _set_children(user: User, school: School, usernames: tuple[str, ...] | None)
     missing = sorted(wanted - found.keys())
     if missing:
         raise PersonChangeError(_("No pupil of this school has the username %(usernames)s.",
-                                    usernames=", ".join(missing)))
+                                    usernames=", ".join(missing)), field="children")
     db.session.execute(delete(ParentLink).where(ParentLink.parent_id == user.id,
                                                 ParentLink.child_id.not_in(found.values())))
     linked = set(db.session.scalars(select(ParentLink.child_id).where(ParentLink.parent_id == user.id)))
@@ -170,12 +180,14 @@ def add_person(school: School, details: PersonDetails, *, actor: User | None,
     details = _checked(details, school, year)
     if details.username is not None:
         if not _USERNAME.match(details.username):
-            raise PersonChangeError(_("A username uses only letters, digits, dots, hyphens and underscores."))
+            raise PersonChangeError(_("A username uses only letters, digits, dots, hyphens and underscores."),
+                                    field="username")
         if db.session.scalar(select(User.id).where(User.username == details.username)) is not None:
             raise PersonChangeError(_("The username %(username)s is already taken. Choose another, or leave it "
-                                        "empty to have one made.", username=details.username))
+                                        "empty to have one made.", username=details.username), field="username")
     if _email_taken(school, details.email, None):
-        raise PersonChangeError(_("Someone in this school already has the email %(email)s.", email=details.email))
+        raise PersonChangeError(_("Someone in this school already has the email %(email)s.", email=details.email),
+                                field="email")
     pupil = Role.PUPIL in details.roles
     username = details.username or UsernameAllocator(
         (), [(details.first_name, details.last_name, pupil)]).allocate(details.first_name, details.last_name, pupil)
@@ -203,15 +215,19 @@ def update_person(user: User, details: PersonDetails, *, actor: User | None, yea
         raise PersonChangeError(_("This person belongs to no school."))
     details = _checked(details, school, year)
     if _email_taken(school, details.email, user.id):
-        raise PersonChangeError(_("Someone in this school already has the email %(email)s.", email=details.email))
+        raise PersonChangeError(_("Someone in this school already has the email %(email)s.", email=details.email),
+                                field="email")
     if (Role.PUPIL in details.roles) != (Role.PUPIL in user.roles):
-        raise PersonChangeError(_("A pupil cannot become an adult, or an adult a pupil: add a new person."))
+        raise PersonChangeError(_("A pupil cannot become an adult, or an adult a pupil: add a new person."),
+                                field="roles")
     if Role.COORDINATOR in user.roles and Role.COORDINATOR not in details.roles:
         lock_school(school.id)
         if actor is not None and actor.id == user.id:
-            raise PersonChangeError(_("You cannot remove your own coordinator role. Ask another coordinator."))
+            raise PersonChangeError(_("You cannot remove your own coordinator role. Ask another coordinator."),
+                                    field="roles")
         if _active_coordinators(school.id) <= {user.id}:
-            raise PersonChangeError(_("This is the school's last coordinator. Make someone else coordinator first."))
+            raise PersonChangeError(_("This is the school's last coordinator. Make someone else coordinator first."),
+                                    field="roles")
     before = {"roles": sorted(user.roles), "duties": sorted(user.duties)}
     user.first_name, user.last_name, user.email = details.first_name, details.last_name, details.email
     user.started_on = details.started_on

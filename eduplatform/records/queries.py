@@ -23,6 +23,7 @@ from eduplatform.records.completion import still_valid, years_valid
 from eduplatform.records.models import (
     AgreementSignature,
     CompletionStatus,
+    ConsentDecision,
     LessonRead,
     ModuleCompletion,
     QuizAttempt,
@@ -197,6 +198,36 @@ def current_consents(child_ids: Iterable[int]) -> dict[tuple[int, str], bool]:
         .order_by(ConsentDecision.decided_at, ConsentDecision.id)
     ).all()
     return {(child_id, consent_id): given for child_id, consent_id, given in rows}
+
+
+def consent_choices_for_many(actor: Any, child_ids: Iterable[int], items: Iterable[tuple[str, str]],
+                             year: AcademicYear | None = None) -> dict[int, dict[tuple[str, str], bool]]:
+    """Each child's current choice on each consent item ``(agreement id, consent id)``: one query
+    however many children and items.
+
+    The newest decision per child and item counts, whichever parent made it (the rule of
+    :func:`current_consents` and of the consent export). An item nobody has answered is left out of
+    the child's mapping. Only children the actor may see in ``year`` are read; anyone else shows
+    nothing answered.
+    """
+    child_ids, items = list(child_ids), list(dict.fromkeys(items))
+    found: dict[int, dict[tuple[str, str], bool]] = {child_id: {} for child_id in child_ids}
+    if not child_ids or not items:
+        return found
+    cd = ConsentDecision
+    newest = func.row_number().over(partition_by=(cd.child_id, cd.agreement_id, cd.consent_id),
+                                    order_by=(cd.decided_at.desc(), cd.id.desc())).label("newest")
+    latest = (select(cd.child_id, cd.agreement_id, cd.consent_id, cd.given, newest)
+              .where(cd.child_id.in_(child_ids), cd.agreement_id.in_(sorted({a for a, _ in items})),
+                     cd.consent_id.in_(sorted({c for _, c in items})), visible_records(actor, cd.child_id, year))
+              .subquery("latest_consent"))
+    wanted = set(items)
+    for child_id, agreement_id, consent_id, given in db.session.execute(
+            select(latest.c.child_id, latest.c.agreement_id, latest.c.consent_id, latest.c.given)
+            .where(latest.c.newest == 1)):
+        if (agreement_id, consent_id) in wanted:
+            found[child_id][(agreement_id, consent_id)] = bool(given)
+    return found
 
 
 @dataclass(frozen=True)

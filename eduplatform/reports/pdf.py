@@ -3,12 +3,17 @@
 WeasyPrint needs the Pango library from the operating system. When it is missing, :func:`render_pdf`
 raises :class:`PdfUnavailableError` with a message saying so, and everything else keeps working.
 Only files under ``static/`` can be loaded while rendering: nothing is fetched from elsewhere.
+Templates may link them as the pages do, ``url_for('static', filename=...)``: the ``/static/`` URL,
+fingerprinted or not, is read straight from the file on disk.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from eduplatform.static_files import find_file
 
 STYLESHEET = "css/print.css"
 
@@ -44,11 +49,30 @@ def render_pdf(html: str, static_folder: str) -> bytes:
 
     class LocalFilesOnly(weasyprint.URLFetcher):  # type: ignore[misc, name-defined]
         def fetch(self, url: str, headers: Any = None) -> Any:
-            path = Path(url.removeprefix("file://").split("?")[0]).resolve() if url.startswith("file://") else None
-            if path is None or not path.is_relative_to(static) or not path.is_file():
+            path = static_file_for(url, static)
+            if path is None:
                 raise ValueError(f"not loaded while making a PDF: {url}")
-            return super().fetch(url, headers)
+            return super().fetch(path.as_uri(), headers)
 
     fetcher = LocalFilesOnly(allowed_protocols=("file",))
     document = weasyprint.HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=fetcher)
     return document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(static / STYLESHEET), url_fetcher=fetcher)])
+
+
+def static_file_for(url: str, static: Path) -> Path | None:
+    """The file under ``static`` that a URL in the document names, or None (nothing else is loaded).
+
+    URLs arrive resolved against the document's base, ``file://<static>/``: a relative ``img/a.svg``
+    as ``file://<static>/img/a.svg``, a page-style ``/static/img/a.3f2a1b9c0d.svg`` as
+    ``file:///static/img/a.3f2a1b9c0d.svg``. Fingerprints are dropped (:func:`find_file`).
+    """
+    parts = urlsplit(url)
+    if parts.scheme != "file":
+        return None
+    path = unquote(parts.path)
+    for prefix in (static.as_posix() + "/", "/static/"):
+        if path.startswith(prefix):
+            found = find_file(static, path.removeprefix(prefix))
+            if found is not None and found.resolve().is_relative_to(static):
+                return found
+    return None

@@ -34,7 +34,15 @@ _DOMAIN = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a
 
 
 class SchoolSetupError(ValueError):
-    """A trust or school change that cannot be made; ``str(error)`` is the message for the person."""
+    """A trust or school change that cannot be made; ``str(error)`` is the message for the person.
+
+    ``field`` names the school form's field the problem is about, when there is one: the form shows
+    the message there (and in its error summary) rather than at the top of the page.
+    """
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 def slug_from_name(name: str) -> str:
@@ -46,9 +54,9 @@ def slug_from_name(name: str) -> str:
 def _checked_name(name: str) -> str:
     name = " ".join((name or "").split())
     if not name:
-        raise SchoolSetupError(_("Enter a name."))
+        raise SchoolSetupError(_("Enter a name."), field="name")
     if len(name) > 200:
-        raise SchoolSetupError(_("Use a name of at most 200 characters."))
+        raise SchoolSetupError(_("Use a name of at most 200 characters."), field="name")
     return name
 
 
@@ -56,12 +64,12 @@ def _checked_slug(model: type[School] | type[Trust], slug: str, *, exclude_id: i
     slug = (slug or "").strip().lower()
     if not _SLUG.match(slug):
         raise SchoolSetupError(_("A short name uses only lower-case letters, digits and hyphens "
-                                 "(for example oakfield-primary), at most 64 characters."))
+                                 "(for example oakfield-primary), at most 64 characters."), field="slug")
     taken = select(model.id).where(func.lower(model.slug) == slug)
     if exclude_id is not None:
         taken = taken.where(model.id != exclude_id)
     if db.session.scalar(taken) is not None:
-        raise SchoolSetupError(_("The short name %(slug)s is already used. Choose another.", slug=slug))
+        raise SchoolSetupError(_("The short name %(slug)s is already used. Choose another.", slug=slug), field="slug")
     return slug
 
 
@@ -71,7 +79,8 @@ def checked_locale(code: str) -> str:
     try:
         Locale.parse(code)
     except (ValueError, UnknownLocaleError):
-        raise SchoolSetupError(_("%(code)s is not a language code (for example en or cy).", code=code)) from None
+        raise SchoolSetupError(_("%(code)s is not a language code (for example en or cy).", code=code),
+                               field="default_locale") from None
     return code
 
 
@@ -81,7 +90,8 @@ def checked_time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise SchoolSetupError(_("%(zone)s is not a time zone (for example Europe/London).", zone=name)) from None
+        raise SchoolSetupError(_("%(zone)s is not a time zone (for example Europe/London).", zone=name),
+                               field="time_zone") from None
     return name
 
 
@@ -139,7 +149,7 @@ def update_school(school: School, *, name: str | None = None, trust: Trust | Non
     school.time_zone = checked_time_zone(time_zone)
     dsl_contact = (dsl_contact or "").strip()
     if len(dsl_contact) > 1000:
-        raise SchoolSetupError(_("Keep how to reach the DSL to at most 1,000 characters."))
+        raise SchoolSetupError(_("Keep how to reach the DSL to at most 1,000 characters."), field="dsl_contact")
     school.dsl_contact = dsl_contact or None
     db.session.flush()
 
@@ -157,20 +167,21 @@ def set_single_sign_on(school: School, *, provider: str | None, domain: str | No
         db.session.flush()
         return
     if provider not in SSO_PROVIDERS:
-        raise SchoolSetupError(_("Choose Google or Microsoft."))
+        raise SchoolSetupError(_("Choose Google or Microsoft."), field="sso_provider")
     domain = (domain or "").strip().lower().lstrip("@")
     if not _DOMAIN.match(domain):
-        raise SchoolSetupError(_("Enter the email domain of the school's accounts, for example oakfield.sch.uk."))
+        raise SchoolSetupError(_("Enter the email domain of the school's accounts, for example oakfield.sch.uk."),
+                               field="sso_domain")
     tenant = (tenant or "").strip().lower() or None
     if provider == "microsoft" and (tenant is None or not re.fullmatch(r"[0-9a-f-]{36}", tenant)):
         raise SchoolSetupError(_("For Microsoft, enter the school's directory (tenant) ID: 36 characters "
                                  "such as 72f988bf-86f1-41af-91ab-2d7cd011db47, from the Microsoft Entra admin "
-                                 "centre."))
+                                 "centre."), field="sso_tenant")
     others = select(School.trust_id).where(School.sso_provider == provider, School.sso_domain == domain,
                                            School.id != school.id)
     if any(trust_id is None or trust_id != school.trust_id for trust_id in db.session.scalars(others)):
         raise SchoolSetupError(_("Another school already signs in with %(domain)s accounts. Only schools of one "
-                                 "trust may share a domain.", domain=domain))
+                                 "trust may share a domain.", domain=domain), field="sso_domain")
     school.sso_provider, school.sso_domain = provider, domain
     school.sso_tenant = tenant if provider == "microsoft" else None
     db.session.flush()

@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from eduplatform.accounts.models import User
 from eduplatform.accounts.services import PreparedSecret
+from eduplatform.roles import Role
 
 #: The pictures a secret is made of (files ``static/img/signin/<id>.svg``), in grid order.
 SECRET_PICTURES = ("apple", "ball", "boat", "car", "cat", "dog", "fish", "house", "moon", "star", "sun", "tree")
@@ -41,6 +42,17 @@ PICTURE_YEAR_GROUPS = frozenset({-1, 0, 1, 2})
 def uses_pictures(year_group: int | None) -> bool:
     """Whether a pupil of this year group signs in with pictures instead of a password."""
     return year_group in PICTURE_YEAR_GROUPS
+
+
+def picture_first(user: object) -> bool:
+    """Whether the site shows this person its picture-first pages: a pupil of a picture year group.
+
+    These are the children who cannot read yet (Nursery to Year 2): big picture cards, read-aloud
+    buttons, stars instead of percentages. Staff looking at their work see the ordinary pages.
+    """
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Role.PUPIL in getattr(user, "roles", ()) and uses_pictures(getattr(user, "year_group", None))
 
 
 def new_picture_secret() -> tuple[str, ...]:

@@ -23,6 +23,10 @@ MATRIX: dict[str, list[Case]] = {
                              Case("GET", "/classes/{other_class}", OTHER_CLASS)],
     "classroom.present_lesson": [Case("GET", "/classes/{own_class}/present/" + LESSON, OWN_CLASS),
                                  Case("GET", "/classes/{other_class}/present/" + LESSON, OTHER_CLASS)],
+    "classroom.present_agreement": [
+        Case("GET", "/classes/{own_class}/board/agreements/ks2-aup", OWN_CLASS),
+        Case("GET", "/classes/{other_class}/board/agreements/ks2-aup", OTHER_CLASS),
+    ],
     "classroom.record_session": [
         Case("GET", "/classes/{own_class}/sessions/ks2-passwords", OWN_CLASS),
         Case("POST", "/classes/{own_class}/sessions/ks2-passwords", OWN_CLASS_POST,
