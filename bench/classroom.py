@@ -69,7 +69,9 @@ def main() -> None:
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
-    app = create_app({"ENV": "development", "INSTANCE_PATH": str(DATA),
+    # "testing", not "development": static files get their production cache lifetimes (development
+    # sends no-cache so edited files show at once), without production's sign-in settings checks.
+    app = create_app({"ENV": "testing", "INSTANCE_PATH": str(DATA), "SECRET_KEY": "bench-" + "x" * 32,
                       "DATABASE_URL": database_url(args.database, False)})
     build_if_missing(app)
     engine = app.extensions["eduplatform.db"].engine

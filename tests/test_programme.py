@@ -39,3 +39,19 @@ def test_reading_levels_fit_each_pupil_age_band(real_app) -> None:
     for audience in catalogue.audiences.values():
         if audience.age_band:
             assert levels[audience.id].grade <= MAX_READING_GRADE[audience.age_band], audience.id
+
+
+def test_modules_in_term_order_are_the_order_pupils_see_and_the_class_grid_shows(real_app) -> None:
+    from eduplatform.catalogue.model import Term
+    from eduplatform.classroom.queries import class_modules
+
+    catalogue = real_app.extensions["eduplatform.catalogue"]
+    for audience_id in ("ks1", "ks2", "ks3", "ks4"):
+        modules = catalogue.modules_for((audience_id,))
+        # The dashboard's grouping: each term's modules in programme order, then the unscheduled ones.
+        dashboard = [m for term in Term for m in modules if catalogue.schedule.term_of.get(m.id) is term]
+        dashboard += [m for m in modules if m.id not in catalogue.schedule.term_of]
+        assert list(catalogue.in_term_order(modules)) == dashboard
+        assert list(class_modules(frozenset({audience_id}), catalogue)) == dashboard
+    ks2 = catalogue.modules_for(("ks2",))
+    assert list(catalogue.in_term_order(ks2)) != list(ks2)  # the real programme does reorder

@@ -339,6 +339,18 @@ class Catalogue:
         wanted = set(audience_ids)
         return tuple(module for module in self.modules.values() if module.audience in wanted)
 
+    def in_term_order(self, modules: tuple[Module, ...]) -> tuple[Module, ...]:
+        """``modules`` as pupils meet them on their dashboard: by term (autumn first), then the modules
+        no term is given; programme order within each. The class grid uses the same order."""
+        terms = list(Term)
+        unscheduled = len(terms)
+
+        def term_position(module: Module) -> int:
+            term = self.schedule.term_of.get(module.id)
+            return terms.index(term) if term is not None else unscheduled
+
+        return tuple(sorted(modules, key=term_position))  # sorted() is stable: programme order within a term
+
     def agreements_for(self, audience_ids: tuple[str, ...] | frozenset[str]) -> tuple[Agreement, ...]:
         """Agreements that the given audiences sign, in order."""
         wanted = set(audience_ids)

@@ -21,7 +21,8 @@ def classes_in_scope(actor: Any, year: AcademicYear) -> list[SchoolClass]:
 
 
 def class_modules(audience_ids: frozenset[str], catalogue: Catalogue) -> tuple[Module, ...]:
-    return catalogue.modules_for(audience_ids)
+    """The class's modules in the order its pupils see them on their dashboards."""
+    return catalogue.in_term_order(catalogue.modules_for(audience_ids))
 
 
 def class_agreements(audience_ids: frozenset[str], catalogue: Catalogue) -> tuple[Agreement, ...]:

@@ -59,7 +59,7 @@ def _agreement_picture(catalogue: Catalogue, agreement: Agreement, locale: str) 
 def picture_dashboard(user: Any, catalogue: Catalogue, locale: str, year: AcademicYear) -> PictureDashboard:
     """The person's modules and agreements as picture cards, with their next step. Three queries."""
     audience_ids = catalogue.audience_ids_of(user)
-    modules = catalogue.modules_for(audience_ids)
+    modules = catalogue.in_term_order(catalogue.modules_for(audience_ids))  # as the class grid shows them
     agreements = catalogue.agreements_for(audience_ids)
     statuses = queries.module_statuses(user, user.id, modules, year)
     signed = queries.agreement_statuses(user, user.id, agreements, catalogue, year)

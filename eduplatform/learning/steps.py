@@ -74,7 +74,7 @@ def next_module(modules: Sequence[Module], statuses: Mapping[str, ModuleStatus],
 
 def next_module_for(user: Any, catalogue: Catalogue, year: AcademicYear, skip: str | None = None) -> Module | None:
     """:func:`next_module` among the person's own modules in ``year`` (one query)."""
-    modules = catalogue.modules_for(catalogue.audience_ids_of(user))
+    modules = catalogue.in_term_order(catalogue.modules_for(catalogue.audience_ids_of(user)))
     return next_module(modules, queries.module_statuses(user, user.id, modules, year), skip=skip)
 
 

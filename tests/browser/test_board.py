@@ -37,6 +37,19 @@ def _class(live_server: LiveServer, name: str, year_group: int) -> int:
         return school_class.id
 
 
+def _open_board(page: Page, live_server: LiveServer, sign_in, class_id: int, width: int, where: str,
+                link: str) -> Page:
+    """The teacher signs in, opens the class page and follows ``link`` in ``where``: the board's new window."""
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server.staff)
+    page.goto(f"/classes/{class_id}")
+    with page.expect_popup() as popup:
+        page.locator(where).get_by_role("link", name=link).click()
+    board = popup.value
+    board.set_viewport_size({"width": width, "height": 900})
+    return board
+
+
 def _fits(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
 
@@ -45,13 +58,7 @@ def _fits(page: Page) -> None:
 def test_a_projected_lesson_shows_one_section_at_a_time_without_the_menu(page: Page, live_server: LiveServer,
                                                                         sign_in, width: int) -> None:
     class_id = _class(live_server, f"4 Board {width}", 4)
-    page.set_viewport_size({"width": width, "height": 900})
-    sign_in(page, live_server.staff)
-    page.goto(f"/classes/{class_id}")
-    with page.expect_popup() as popup:
-        page.locator("#module-ks2-passwords").get_by_role("link", name="Show on the board").click()
-    board = popup.value
-    board.set_viewport_size({"width": width, "height": 900})
+    board = _open_board(page, live_server, sign_in, class_id, width, "#module-ks2-passwords", "Show on the board")
     expect(board.get_by_text("A password keeps your account safe.")).to_be_visible()
     expect(board.get_by_text("Part 1 of 1")).to_be_visible()  # the board's script has started
     expect(board.locator(".site-header")).to_have_count(0)
@@ -103,13 +110,8 @@ def test_a_projected_lesson_shows_one_section_at_a_time_without_the_menu(page: P
 def test_the_class_reads_its_picture_promises_on_the_board(page: Page, live_server: LiveServer, sign_in,
                                                            width: int) -> None:
     class_id = _class(live_server, f"1 Board {width}", 1)
-    page.set_viewport_size({"width": width, "height": 900})
-    sign_in(page, live_server.staff)
-    page.goto(f"/classes/{class_id}")
-    with page.expect_popup() as popup:
-        page.locator("#agree-ks1-aup").get_by_role("link", name="Read it together on the board").click()
-    board = popup.value
-    board.set_viewport_size({"width": width, "height": 900})
+    board = _open_board(page, live_server, sign_in, class_id, width, "#agree-ks1-aup",
+                        "Read it together on the board")
     expect(board.locator(".site-header")).to_have_count(0)
     expect(board.get_by_text("I will use school systems responsibly.")).to_be_visible()
     expect(board.get_by_text("Part 1 of 2")).to_be_visible()  # the board's script has started
