@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import pytest
+
 try:
     from playwright.sync_api import expect
 except ImportError:  # conftest.py skips (or fails) every test here with one reason
@@ -27,8 +29,6 @@ if TYPE_CHECKING:
 
     from .conftest import LiveServer
 
-COORDINATOR = Person(username="modes.coordinator", first_name="Mo", last_name="Dee")
-
 
 def _left(live_server: LiveServer, school_id: int) -> int:
     with live_server.app.app_context():
@@ -43,26 +43,31 @@ def _upload(page: Page, path: Path, whole_school: bool) -> None:
     page.get_by_role("button", name="Check the file").click()
 
 
-def test_add_mode_then_a_confirmed_sync_then_undo(page: Page, live_server: LiveServer, sign_in, tmp_path) -> None:
+@pytest.mark.parametrize("width", [390, 768, 1920])
+def test_add_mode_then_a_confirmed_sync_then_undo(page: Page, live_server: LiveServer, sign_in, tmp_path,
+                                                  width: int) -> None:
+    coordinator = Person(username=f"modes.coordinator{width}", first_name="Mo", last_name="Dee")
+    page.set_viewport_size({"width": width, "height": 900})
     with live_server.app.app_context():
-        school = create_school(name="Willow Primary", slug="willow-primary")
-        create_user(username=COORDINATOR.username, first_name=COORDINATOR.first_name,
-                    last_name=COORDINATOR.last_name, roles={Role.COORDINATOR, Role.STAFF}, school_id=school.id,
+        school = create_school(name=f"Willow Primary {width}", slug=f"willow-primary-{width}")
+        create_user(username=coordinator.username, first_name=coordinator.first_name,
+                    last_name=coordinator.last_name, roles={Role.COORDINATOR, Role.STAFF}, school_id=school.id,
                     password=PASSWORD)
         for number in range(6):
-            create_user(username=f"willow.staff{number}", first_name="Staff", last_name=str(number),
+            create_user(username=f"willow{width}.staff{number}", first_name="Staff", last_name=str(number),
                         roles={Role.STAFF}, school_id=school.id)
         db.session.commit()
         school_id = school.id
     starters = tmp_path / "starters.csv"
     starters.write_text("first_name,last_name,role\nNia,New,staff\n", encoding="utf-8")
-    sign_in(page, COORDINATOR)
+    sign_in(page, coordinator)
 
     _upload(page, starters, whole_school=False)
     expect(page.get_by_label("What the import will do")).to_contain_text("Marked as left0")
     page.get_by_role("button", name="Import now").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Import complete")
     assert _left(live_server, school_id) == 0
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
 
     _upload(page, starters, whole_school=True)
     warning = page.get_by_role("alert")
