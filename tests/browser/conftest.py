@@ -183,6 +183,25 @@ PUPIL = Person(username="maya.patel", first_name="Maya", last_name="Patel")
 STAFF = Person(username="tom.hughes", first_name="Tom", last_name="Hughes")
 
 
+def _buffered(app: Any) -> Any:
+    """The app with each response read whole and its file closed before a byte is sent.
+
+    Werkzeug's development server skips closing a response (a static file) when the browser
+    drops the connection while it drains the socket, which leaves an unclosed file for Python to
+    warn about in a later test. Buffering closes every file at once; test pages are small.
+    """
+
+    def wsgi(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+
+    return wsgi
+
+
 @pytest.fixture(scope="session")
 def live_server(chromium_executable: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     """The app on ``http://127.0.0.1:<free port>``, with its own migrated and seeded SQLite file.
@@ -204,7 +223,7 @@ def live_server(chromium_executable: str, tmp_path_factory: pytest.TempPathFacto
                         roles={role}, school_id=school.id, year_group=year_group, password=PASSWORD)
         db.session.commit()
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="eduplatform-live-server", daemon=True)
     thread.start()
     try:
