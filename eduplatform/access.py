@@ -77,6 +77,11 @@ class Permission(StrEnum):
     MANAGE_SCHOOLS = "manage_schools"
     #: Parents: see their own children's progress, agreements and consents.
     SEE_OWN_CHILDREN = "see_own_children"
+    #: See the training record (who is in date, due, overdue) of the schools overseen. Staff holding the
+    #: DSL or deputy DSL duty see their own school's too (:func:`may_view_training_record`).
+    VIEW_TRAINING_RECORD = "view_training_record"
+    #: Record training done elsewhere and set the school's own training periods.
+    MANAGE_TRAINING = "manage_training"
 
 
 _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
@@ -91,12 +96,14 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                              Permission.TEACH_CLASSES, Permission.IMPORT_ROSTER,
                                              Permission.EXPORT_RECORDS, Permission.EDIT_AUDIT, Permission.READ_AUDIT,
                                              Permission.VIEW_ACCESS_LOG, Permission.MANAGE_PEOPLE,
-                                             Permission.MANAGE_SCHOOL_SETTINGS}),
+                                             Permission.MANAGE_SCHOOL_SETTINGS, Permission.VIEW_TRAINING_RECORD,
+                                             Permission.MANAGE_TRAINING}),
     Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
-                                Permission.EXPORT_RECORDS, Permission.READ_AUDIT}),
+                                Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_TRAINING_RECORD}),
     Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                            Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_ACCESS_LOG,
-                           Permission.MANAGE_PEOPLE, Permission.MANAGE_SCHOOL_SETTINGS, Permission.MANAGE_SCHOOLS}),
+                           Permission.MANAGE_PEOPLE, Permission.MANAGE_SCHOOL_SETTINGS, Permission.MANAGE_SCHOOLS,
+                           Permission.VIEW_TRAINING_RECORD, Permission.MANAGE_TRAINING}),
 }
 
 
@@ -236,6 +243,36 @@ def visible_schools(actor: Any) -> ColumnElement[bool]:
 def overseen_schools(actor: Any) -> list[School]:
     """The schools whose records the actor oversees (:func:`visible_schools`), by name."""
     return list(db.session.scalars(select(School).where(visible_schools(actor)).order_by(School.name)))
+
+
+def holds_safeguarding_duty(actor: Any) -> bool:
+    """Staff holding the DSL or deputy DSL duty (one query: duties are loaded when asked for)."""
+    return (can(actor, Permission.USE_SITE) and Role.STAFF in actor.roles and actor.school_id is not None
+            and bool(actor.duties))
+
+
+def may_view_training_record(actor: Any) -> bool:
+    """The training record: coordinators, trust leads, administrators, and the DSL and deputies."""
+    return can(actor, Permission.VIEW_TRAINING_RECORD) or holds_safeguarding_duty(actor)
+
+
+def training_record_schools(actor: Any) -> list[School]:
+    """The schools whose training record the actor sees, by name: those they oversee (coordinator,
+    trust lead, administrator), or their own school for the DSL and deputies; none for anyone else."""
+    if can(actor, Permission.VIEW_TRAINING_RECORD):
+        return overseen_schools(actor)
+    if holds_safeguarding_duty(actor):
+        return list(db.session.scalars(select(School).where(School.id == actor.school_id)))
+    return []
+
+
+def may_see_training_of(actor: Any, person: User) -> bool:
+    """Whose training and certificates the actor may see: their own, or anyone's in a school whose
+    training record they see."""
+    if person.id == getattr(actor, "id", None):
+        return True
+    return person.school_id is not None and any(
+        school.id == person.school_id for school in training_record_schools(actor))
 
 
 def overseen_school_or_404(actor: Any, school_id: int) -> School:

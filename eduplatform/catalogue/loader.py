@@ -18,6 +18,7 @@ from eduplatform.catalogue.curriculum import Curriculum, read_curriculum
 from eduplatform.catalogue.files import ContentError, Problems
 from eduplatform.catalogue.model import AgreementContent, Catalogue, HelpContact, ModuleContent
 from eduplatform.catalogue.self_review import read_audit_settings, read_self_review
+from eduplatform.catalogue.training import read_training_rules
 
 
 def _check_fallback_complete(curriculum: Curriculum, folder: Path, locale: str, problems: Problems) -> None:
@@ -125,6 +126,8 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
     audit_settings = read_audit_settings(curriculum_root, {
         "module": set(curriculum.modules), "agreement": set(curriculum.agreements),
         "audience": set(curriculum.audiences)}, problems)
+    training_rules = read_training_rules(curriculum_root, set(curriculum.modules), set(curriculum.agreements),
+                                         problems)
     if problems.found:
         raise ContentError(problems.found)
     _fill_untranslated_parts(module_contents, fallback_locale)
@@ -141,4 +144,5 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
         locales=locales,
         self_review=self_review,
         audit_settings=audit_settings,
+        training_rules=training_rules,
     )

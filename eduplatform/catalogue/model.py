@@ -16,6 +16,7 @@ from markupsafe import Markup
 
 from eduplatform.catalogue.sections import LessonSection
 from eduplatform.catalogue.self_review import EMPTY_SELF_REVIEW, SelfReview
+from eduplatform.catalogue.training import TrainingRule
 
 
 class Learners(StrEnum):
@@ -274,6 +275,16 @@ class Catalogue:
     self_review: SelfReview = EMPTY_SELF_REVIEW
     #: What the yearly audit reports on (``curriculum/audit.yaml``): setting -> module/agreement/audience id.
     audit_settings: Mapping[str, str] = field(default_factory=dict)
+    #: Who must complete which training and how often (``curriculum/training.yaml``), in file order.
+    training_rules: tuple[TrainingRule, ...] = ()
+
+    def training_rule(self, rule_id: str) -> TrainingRule | None:
+        """The training rule with this id, or None."""
+        return next((rule for rule in self.training_rules if rule.id == rule_id), None)
+
+    def training_rules_for_module(self, module_id: str) -> tuple[TrainingRule, ...]:
+        """The rules that a completion of ``module_id`` counts towards (its own, and ``also_counts``)."""
+        return tuple(rule for rule in self.training_rules if module_id in rule.counted_modules)
 
     @property
     def fallback_locale(self) -> str:

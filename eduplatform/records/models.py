@@ -7,7 +7,7 @@ Every record carries its school and academic year.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Optional
 
@@ -290,3 +290,68 @@ class ProgrammeSnapshot(Base):
     #: The coordinator who started the year (None when the first record triggered it).
     taken_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     taken_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Certificate(Base):
+    """Proof that an adult completed a module: the record a certificate PDF is rebuilt from.
+
+    The PDF is never stored: it is made again from this row on demand and is the same each time.
+    ``code`` is random (not derived from ids) and is what the public verification page looks up.
+    Completing the module again (a renewal) issues a new certificate and points the old one's
+    ``superseded_by_id`` at it.
+    """
+
+    __tablename__ = "certificate"
+    __table_args__ = (
+        Index("ix_certificate_user_module", "user_id", "module_id"),
+        Index("ix_certificate_school_issued", "school_id", "issued_at"),
+        personal_data(subject=("user_id",), erase="delete"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The verification code, upper-case letters and digits (see :mod:`eduplatform.records.certificates`).
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    module_id: Mapped[str] = mapped_column(String(100))
+    #: The version of the module's words the holder completed (its quiz's version, else the first lesson's).
+    module_version: Mapped[str] = mapped_column(String(16))
+    #: The language the holder completed it in; the certificate is printed in it.
+    locale: Mapped[str] = mapped_column(String(16))
+    academic_year: Mapped[int]
+    #: The day the module was completed (in the school's time zone).
+    completed_on: Mapped[date]
+    #: How: self (lessons and quiz), attended (a workshop), teacher_led.
+    method: Mapped[str] = mapped_column(String(20))
+    #: The best quiz percentage, where the module has a quiz.
+    score_percent: Mapped[Optional[int]]
+    #: The last day it keeps the training rule in date; None: it does not expire.
+    expires_on: Mapped[Optional[date]]
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: The certificate issued when the holder completed the module again.
+    superseded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("certificate.id"))
+
+
+class ExternalTraining(Base):
+    """Training done elsewhere (a local authority DSL course), recorded by the coordinator.
+
+    It counts towards the training rules of its module like a completion, with method ``external``.
+    """
+
+    __tablename__ = "external_training"
+    __table_args__ = (
+        Index("ix_external_training_school_user", "school_id", "user_id"),
+        personal_data(subject=("user_id",), mentions=("recorded_by_id",), erase="delete"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("school.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    #: The module whose rule it counts towards (for example ``staff-dsl``).
+    module_id: Mapped[str] = mapped_column(String(100))
+    completed_on: Mapped[date]
+    #: Who ran it: "Local authority safeguarding team".
+    provider: Mapped[str] = mapped_column(String(200))
+    note: Mapped[Optional[str]] = mapped_column(String(1000))
+    recorded_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)

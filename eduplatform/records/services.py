@@ -13,6 +13,7 @@ from eduplatform.accounts.models import User
 from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import AgreementContent, Catalogue, Lesson, Module, Quiz
 from eduplatform.db import db, utcnow
+from eduplatform.records.certificates import issue_certificate
 from eduplatform.records.completion import Progress, is_complete
 from eduplatform.records.grading import QuizResult
 from eduplatform.records.models import (
@@ -92,6 +93,7 @@ def _complete_if_rule_met(user: User, module: Module, year: AcademicYear, catalo
         summary.method = CompletionMethod.SELF
         summary.recorded_by_id = user.id
         db.session.flush()
+        issue_certificate(user, module, summary, catalogue, year)
 
 
 def record_completion_for(user: User, module: Module, year: AcademicYear, recorded_by: User,
@@ -107,6 +109,7 @@ def record_completion_for(user: User, module: Module, year: AcademicYear, record
         summary.method = method
         summary.recorded_by_id = recorded_by.id
         db.session.flush()
+        issue_certificate(user, module, summary, current_catalogue(), year)
     return summary
 
 

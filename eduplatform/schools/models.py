@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Optional
+from typing import Any, Optional
 
-from sqlalchemy import CheckConstraint, ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_, or_
+from sqlalchemy import JSON, CheckConstraint, ColumnElement, ForeignKey, String, Text, UniqueConstraint, and_, or_
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -55,6 +55,9 @@ class School(Base):
     sso_domain: Mapped[Optional[str]] = mapped_column(String(253))
     #: Microsoft: the school's directory (tenant) id; only tokens from that tenant are accepted.
     sso_tenant: Mapped[Optional[str]] = mapped_column(String(64))
+    #: The school's own training periods, ``{rule_id: {"first_due_school_days": n, "renew_after_months": n,
+    #: "due_by": "MM-DD"}}``, over the defaults in ``curriculum/training.yaml``; empty: the defaults.
+    training_periods: Mapped[Any] = mapped_column(JSON, default=dict, server_default="{}")
 
     trust: Mapped[Optional[Trust]] = relationship(back_populates="schools")
     help_contacts: Mapped[list[SchoolHelpContact]] = relationship(
