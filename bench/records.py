@@ -240,7 +240,7 @@ def main() -> None:
               f"{people:,}")
 
         from eduplatform.reports.audit_render import render_audit_document
-        from eduplatform.reports.pdf import render_pdf
+        from eduplatform.pdf import render_pdf
 
         started = time.perf_counter()
         one = build_audit(build_scope([school], year, catalogue), catalogue, "en")

@@ -15,7 +15,7 @@ import eduplatform
 
 PACKAGE = Path(eduplatform.__file__).parent
 CORE = {"config", "db", "access", "roles", "academic_year", "i18n", "forms", "rendering", "errors", "extensions",
-        "rate_limits", "crypto", "qr", "static_files", "mail"}
+        "rate_limits", "crypto", "qr", "static_files", "mail", "pdf"}
 LOWER = CORE | {"catalogue", "accounts", "schools", "records"}
 FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health", "admin", "compliance"}
 OVERSIGHT = {"reports", "audit", "privacy"}

@@ -175,7 +175,7 @@ def test_the_pdf_opens_with_the_school_name_and_every_strand(app, client, auth: 
                                                             caplog: pytest.LogCaptureFixture) -> None:
     from pypdf import PdfReader
 
-    from eduplatform.reports.pdf import pdf_unavailable_reason
+    from eduplatform.pdf import pdf_unavailable_reason
 
     if pdf_unavailable_reason():
         if os.environ.get("EDUPLATFORM_REQUIRE_PDF") == "1":
@@ -301,7 +301,7 @@ def test_a_killed_export_leaves_no_truncated_file(world: RecordsWorld, app, tmp_
 
 def test_without_pango_the_pdf_says_so_and_everything_else_works(client, auth: Auth, world: RecordsWorld, app,
                                                                 tmp_path: Path, monkeypatch) -> None:
-    from eduplatform.reports import pdf
+    from eduplatform import pdf
 
     def missing() -> Any:
         raise pdf.PdfUnavailableError("PDF files cannot be made on this server: Pango is missing.")

@@ -183,7 +183,7 @@ def test_start_up_hashes_the_real_static_folder_quickly(app) -> None:
 
 
 def test_a_pdf_loads_fingerprinted_plain_and_relative_static_urls_from_disk(app, caplog, monkeypatch) -> None:
-    from eduplatform.reports.pdf import pdf_unavailable_reason, render_pdf
+    from eduplatform.pdf import pdf_unavailable_reason, render_pdf
 
     if pdf_unavailable_reason():
         pytest.skip(pdf_unavailable_reason())

@@ -113,7 +113,7 @@ def audit_file(audit: Audit, fmt: str) -> str | bytes:
 
     from flask import current_app
 
-    from eduplatform.reports.pdf import render_pdf
+    from eduplatform.pdf import render_pdf
 
     if fmt == "json":
         return json.dumps(audit.to_json(), ensure_ascii=False, indent=2)

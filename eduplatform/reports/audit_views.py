@@ -38,7 +38,7 @@ from eduplatform.reports.audit_labels import MEASURE_LABELS, SECTION_TITLES
 from eduplatform.reports.audit_render import audit_file, charts_for
 from eduplatform.reports.forms import ActionForm, AspectForm, SignOffForm, YearForm
 from eduplatform.reports.models import ActionPlanItem, AuditReview
-from eduplatform.reports.pdf import PdfUnavailableError, pdf_unavailable_reason
+from eduplatform.pdf import PdfUnavailableError, pdf_unavailable_reason
 from eduplatform.reports.scope import build_scope, trust_schools
 from eduplatform.roles import Role
 from eduplatform.schools.models import School, Trust

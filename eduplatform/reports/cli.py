@@ -159,7 +159,7 @@ def register(app: Flask) -> None:
         """Write the yearly e-safety programme audit (a signed year reads back exactly as signed)."""
         from eduplatform.reports.audit_build import build_audit
         from eduplatform.reports.audit_render import audit_file
-        from eduplatform.reports.pdf import PdfUnavailableError, pdf_unavailable_reason
+        from eduplatform.pdf import PdfUnavailableError, pdf_unavailable_reason
         from eduplatform.reports.services import find_review
 
         db.read_only()
