@@ -227,7 +227,7 @@ def main() -> None:
         started = time.perf_counter()
         settings = catalogue.audit_settings
         for scope in (whole, build_scope(schools, year.shifted(-1), catalogue, trust=trust)):
-            count_year(scope, current, settings.get("staff_induction"), settings.get("class_signing_audience"))
+            count_year(scope, current, settings.get("class_signing_audience"))
         floor_seconds = time.perf_counter() - started
         counter.count = 0
         school = db.session.get(School, schools[0].id)
@@ -239,8 +239,8 @@ def main() -> None:
         print(f"  queries: {school_queries} for one school of 1,000 people, {trust_queries} for the trust of "
               f"{people:,}")
 
-        from eduplatform.reports.audit_render import render_audit_document
         from eduplatform.pdf import render_pdf
+        from eduplatform.reports.audit_render import render_audit_document
 
         started = time.perf_counter()
         one = build_audit(build_scope([school], year, catalogue), catalogue, "en")

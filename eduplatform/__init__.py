@@ -135,6 +135,8 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.admin.views import bp as admin_bp
     from eduplatform.agreements.views import bp as agreements_bp
     from eduplatform.classroom.views import bp as classroom_bp
+    from eduplatform.compliance.certificate_views import bp as certificates_bp
+    from eduplatform.compliance.views import bp as compliance_bp
     from eduplatform.health.views import bp as health_bp
     from eduplatform.learning.views import bp as learning_bp
     from eduplatform.people.manage_views import bp as manage_people_bp
@@ -145,7 +147,8 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.signin.views import bp as signin_bp
 
     for blueprint in (accounts_bp, learning_bp, agreements_bp, people_bp, health_bp, classroom_bp, roster_bp,
-                      signin_bp, reports_bp, audits_bp, manage_people_bp, admin_bp):
+                      signin_bp, reports_bp, audits_bp, manage_people_bp, admin_bp, compliance_bp,
+                      certificates_bp):
         app.register_blueprint(blueprint)
 
 

@@ -275,6 +275,21 @@ def may_see_training_of(actor: Any, person: User) -> bool:
         school.id == person.school_id for school in training_record_schools(actor))
 
 
+def may_see_certificate(actor: Any, holder: User, issued_by_school_id: int) -> bool:
+    """A certificate: whoever may see its holder's training (:func:`may_see_training_of`), and whoever
+    sees the training record of the school that issued it (the holder may since have moved school)."""
+    return may_see_training_of(actor, holder) or any(
+        school.id == issued_by_school_id for school in training_record_schools(actor))
+
+
+def may_manage_training_of(actor: Any, person: User) -> bool:
+    """Who records (and removes) a person's training done elsewhere: their school's coordinator, or an
+    administrator (``Permission.MANAGE_TRAINING``)."""
+    if person.school_id is None or not can(actor, Permission.MANAGE_TRAINING):
+        return False
+    return Role.ADMIN in actor.roles or actor.school_id == person.school_id
+
+
 def overseen_school_or_404(actor: Any, school_id: int) -> School:
     """A school the actor oversees; any other is "not found"."""
     school = db.session.scalar(select(School).where(School.id == school_id, visible_schools(actor)))

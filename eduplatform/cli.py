@@ -19,6 +19,7 @@ def _database_ready() -> bool:
 
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
+    from eduplatform.compliance.cli import register as register_compliance_commands
     from eduplatform.people.cli import register as register_people_commands
     from eduplatform.records.cli import register as register_records_commands
     from eduplatform.reports.cli import register as register_reports_commands
@@ -28,6 +29,7 @@ def register_commands(app: Flask) -> None:
     register_roster_commands(app)
     register_records_commands(app)
     register_reports_commands(app)
+    register_compliance_commands(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:

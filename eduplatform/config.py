@@ -15,6 +15,7 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 #: The repository root: ``curriculum/``, ``content/``, ``static/`` and ``translations/`` live here.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -75,12 +76,29 @@ DEFAULTS: dict[str, Any] = {
     "SSO_MICROSOFT_CLIENT_SECRET": "",
     #: The multi-tenant endpoint: each school names its own directory (tenant), checked on every token.
     "SSO_MICROSOFT_METADATA_URL": "https://login.microsoftonline.com/organizations/v2.0/.well-known/openid-configuration",
+    #: The site's public address, for links that leave the site (emails): scheme, host and any path prefix.
+    "BASE_URL": "http://127.0.0.1:5000",
+    #: Outgoing email (:mod:`eduplatform.mail`): the SMTP server's host name. Empty: no mail is sent
+    #: (``send-reminders`` says so and fails; its ``--dry-run`` still lists whom it would email).
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 587,
+    #: Upgrade the connection with STARTTLS (port 587), or connect over TLS from the start (port 465;
+    #: MAIL_USE_SSL then wins over MAIL_USE_TLS).
+    "MAIL_USE_TLS": True,
+    "MAIL_USE_SSL": False,
+    #: Signs in to the server when set.
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    #: The sender's address, e.g. ``Online safety <online-safety@oakfield.sch.uk>``.
+    "MAIL_FROM": "",
+    #: Seconds to wait for the server to connect or answer before a message counts as not sent.
+    "MAIL_TIMEOUT": 10,
 }
 
 _ENV_PREFIX = "EDUPLATFORM_"
-_BOOLEAN_SETTINGS = {"HTTPS", "RATE_LIMITS_ENABLED"}
+_BOOLEAN_SETTINGS = {"HTTPS", "RATE_LIMITS_ENABLED", "MAIL_USE_TLS", "MAIL_USE_SSL"}
 _INTEGER_SETTINGS = {"SESSION_MINUTES", "SQLITE_BUSY_TIMEOUT", "MAX_FAILED_SIGN_INS", "SIGN_IN_BLOCK_MINUTES",
-                     "SIGN_IN_FLOOR_MS", "PROXY_HOPS"}
+                     "SIGN_IN_FLOOR_MS", "PROXY_HOPS", "MAIL_PORT", "MAIL_TIMEOUT"}
 #: The environments the site knows; anything else is refused (a typo must not skip production checks).
 ENVIRONMENTS = ("production", "development", "testing")
 _TRUE, _FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off"}
@@ -180,3 +198,29 @@ def validate(settings: dict[str, Any]) -> None:
     url = settings["DATABASE_URL"]
     if not (url.startswith("sqlite:") or url.startswith("postgresql")):
         raise ConfigError("DATABASE_URL must be a SQLite or PostgreSQL URL")
+    _validate_mail(settings)
+
+
+def _validate_mail(settings: dict[str, Any]) -> None:
+    """The site's address (for links in emails) and the SMTP settings."""
+    base = urlsplit(settings["BASE_URL"])
+    if base.scheme not in ("http", "https") or not base.netloc or base.query or base.fragment:
+        raise ConfigError(f"BASE_URL must be the site's address, like https://safety.oakfield.sch.uk, "
+                          f"not {settings['BASE_URL']!r}")
+    if not settings["MAIL_SERVER"]:
+        return
+    if not settings["MAIL_FROM"]:
+        raise ConfigError("MAIL_FROM (the sender's address) must be set with MAIL_SERVER")
+    if not 1 <= settings["MAIL_PORT"] <= 65535:
+        raise ConfigError("MAIL_PORT must be from 1 to 65535")
+    if settings["MAIL_TIMEOUT"] < 1:
+        raise ConfigError("MAIL_TIMEOUT must be at least 1 second")
+    if settings["MAIL_PASSWORD"] and not settings["MAIL_USERNAME"]:
+        raise ConfigError("MAIL_USERNAME must be set with MAIL_PASSWORD")
+    if settings["ENV"] == "production":
+        if settings["MAIL_USERNAME"] and not (settings["MAIL_USE_TLS"] or settings["MAIL_USE_SSL"]):
+            raise ConfigError("MAIL_USE_TLS or MAIL_USE_SSL must be on in production when MAIL_USERNAME is set: "
+                              "the mail password would cross the network in clear")
+        if settings["BASE_URL"] == DEFAULTS["BASE_URL"]:
+            raise ConfigError("BASE_URL must be the site's public address when MAIL_SERVER is set in production: "
+                              "links in emails point there")

@@ -9,6 +9,9 @@ fingerprinted or not, is read straight from the file on disk.
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -44,6 +47,46 @@ def pdf_unavailable_reason() -> str | None:
 
 def render_pdf(html: str, static_folder: str) -> bytes:
     """A PDF of ``html`` with the print stylesheet; fonts are embedded (subset) by WeasyPrint."""
+    return _laid_out(html, static_folder).write_pdf()
+
+
+@dataclass(frozen=True)
+class PdfPart:
+    """A stretch of a document written as a PDF file of its own (one certificate of many, say)."""
+
+    #: The id of the element it starts with: the part runs from that element's page to the next part's.
+    anchor: str
+    #: The file's own title, language and creation date (W3C, ``2026-09-14T10:30:00Z``), not the document's.
+    title: str
+    lang: str
+    created: str
+
+
+def render_pdf_parts(html: str, static_folder: str, parts: Sequence[PdfPart]) -> list[bytes]:
+    """One PDF per part of ``html``, laid out once (many files at the cost of one).
+
+    A part's file is the same, byte for byte, as :func:`render_pdf` makes of a document holding only
+    that part with the same title, language and dates: only the pages written decide the bytes.
+    """
+    document = _laid_out(html, static_folder)
+    starts = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            starts.setdefault(anchor, number)
+    firsts = [starts[part.anchor] for part in parts]  # KeyError: an anchor the document does not have
+    files = []
+    for position, part in enumerate(parts):
+        end = firsts[position + 1] if position + 1 < len(parts) else len(document.pages)
+        pages = document.copy(document.pages[firsts[position]:end])
+        pages.metadata = copy.copy(document.metadata)
+        pages.metadata.title, pages.metadata.lang = part.title, part.lang
+        pages.metadata.created = pages.metadata.modified = part.created
+        files.append(pages.write_pdf())
+    return files
+
+
+def _laid_out(html: str, static_folder: str) -> Any:
+    """WeasyPrint's laid-out document of ``html``, reading nothing but files under ``static_folder``."""
     weasyprint = _weasyprint()
     static = Path(static_folder).resolve()
 
@@ -56,7 +99,7 @@ def render_pdf(html: str, static_folder: str) -> bytes:
 
     fetcher = LocalFilesOnly(allowed_protocols=("file",))
     document = weasyprint.HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=fetcher)
-    return document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(static / STYLESHEET), url_fetcher=fetcher)])
+    return document.render(stylesheets=[weasyprint.CSS(filename=str(static / STYLESHEET), url_fetcher=fetcher)])
 
 
 def static_file_for(url: str, static: Path) -> Path | None:

@@ -35,6 +35,8 @@ LIMITS: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
     # Starting or finishing a Google or Microsoft sign-in.
     "accounts.sso_start": ("30 per minute", "every", None),
     "accounts.sso_callback": ("30 per minute", "every", None),
+    # Checking a certificate's code (public): enough for an employer checking a stack, too few to guess codes.
+    "certificates.verify": ("20 per minute;200 per day", "every", None),
 }
 #: Failed password sign-ins across the whole site from addresses nobody has ever signed in from: a
 #: spread-out guessing run (many addresses, a few tries each) stops here, while schools' own

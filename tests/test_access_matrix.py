@@ -16,19 +16,21 @@ from eduplatform.catalogue import current_catalogue
 from eduplatform.records.grading import grade
 from eduplatform.records.services import record_quiz_attempt
 from eduplatform.roles import Role
-from tests.access import admin, classroom, reports, roster, signin
+from tests.access import admin, certificates, classroom, compliance, reports, roster, signin
 from tests.access.common import ROLES, Case, everyone
 from tests.conftest import Auth, run_in_app
 
 #: Feature modules that add their own routes and objects to the matrix.
-FEATURES = (roster, signin, classroom, reports, admin)
+FEATURES = (roster, signin, classroom, reports, admin, certificates, compliance)
 
 #: Endpoints anyone may use without signing in. Keep this list short.
 PUBLIC_ENDPOINTS = {"accounts.login", "accounts.verify_code", "health.healthz", "static",
                     # Single sign-on: the provider's answer is checked before anyone is signed in.
                     "accounts.sso_start", "accounts.sso_callback",
                     # Picture sign-in: a child with no password taps class, name, pictures.
-                    "signin.find_class", "signin.class_page", "signin.pupil_pictures", "signin.tap_picture"}
+                    "signin.find_class", "signin.class_page", "signin.pupil_pictures", "signin.tap_picture",
+                    # Checking a certificate's code: employers and inspectors have no account here.
+                    "certificates.verify_form", "certificates.verify"}
 
 
 #: For ks2 content: only its pupils; other learners "not found"; non-learners "forbidden".

@@ -44,7 +44,8 @@ def untranslated_template_text(source: str) -> list[str]:
     return collector.found
 
 
-@pytest.mark.parametrize("template", sorted(TEMPLATES.rglob("*.html")), ids=lambda p: str(p.relative_to(TEMPLATES)))
+@pytest.mark.parametrize("template", sorted([*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.txt")]),
+                         ids=lambda p: str(p.relative_to(TEMPLATES)))
 def test_templates_have_no_untranslated_text(template: Path) -> None:
     assert untranslated_template_text(template.read_text(encoding="utf-8")) == []
 
@@ -112,7 +113,8 @@ def test_babel_cfg_patterns_still_match_files() -> None:
 
 def test_the_message_catalogue_is_up_to_date() -> None:
     """Run `make translations-update` after adding or changing interface strings."""
-    method_map = [("eduplatform/**.py", "python"), ("eduplatform/templates/**.html", "jinja2")]
+    method_map = [("eduplatform/**.py", "python"), ("eduplatform/templates/**.html", "jinja2"),
+                  ("eduplatform/templates/**.txt", "jinja2")]
     extracted = {
         message[2] if isinstance(message[2], str) else message[2][0]
         for message in extract_from_dir(str(ROOT), method_map=method_map, keywords={"_": None, "_l": None,

@@ -67,3 +67,37 @@ def test_parallel_first_submissions_are_all_counted_and_keep_the_attempt_limit(c
         attempts = db.session.scalar(select(func.count()).select_from(QuizAttempt))
         summary = db.session.scalar(select(ModuleCompletion))
     assert attempts == 3 and summary.attempt_count == 3  # the fixture's quiz allows three attempts a year
+
+
+def test_parallel_passing_submissions_of_an_adult_issue_one_current_certificate(concurrent_app) -> None:
+    """Six tabs pass the governors' quiz at once: one completion, and one certificate that is not
+    superseded (every later certificate would supersede the first; a race could leave two current)."""
+    from eduplatform.records.models import Certificate
+
+    with concurrent_app.app_context():
+        school = create_school(name="Board", slug="board")
+        create_user(username="gov.tabs", first_name="Gov", last_name="Tabs", roles={Role.GOVERNOR},
+                    school_id=school.id, password=PASSWORD)
+        db.session.commit()
+    tabs = _tabs(concurrent_app, "gov.tabs")
+    module = "/modules/governors-duties"
+    lesson = f"{module}/lessons/governors-duties-oversight"
+    read = tabs[0].client.post(f"{lesson}/read", data={"csrf_token": csrf_token(tabs[0].client, lesson)})
+    assert read.status_code == 302
+    quiz = f"{module}/quiz"
+
+    def form(tab: Auth) -> dict[str, str]:
+        page = tab.client.get(quiz).get_data(as_text=True)
+        token = page.split('name="submission_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        return {"csrf_token": csrf_token(tab.client, quiz), "submission_token": token, "q_q1": "true", "q_q2": "b"}
+
+    forms = [(tab, form(tab)) for tab in tabs]
+    statuses: list[int] = []
+    assert run_together(*[lambda tab=tab, data=data: statuses.append(tab.client.post(quiz, data=data).status_code)
+                          for tab, data in forms]) == []
+    assert statuses == [302] * TABS
+    with concurrent_app.app_context():
+        certificates = db.session.scalars(select(Certificate)).all()
+        completions = db.session.scalars(select(ModuleCompletion)).all()
+    assert len(completions) == 1 and completions[0].status == "completed"
+    assert len(certificates) == 1 and certificates[0].superseded_by_id is None

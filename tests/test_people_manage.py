@@ -91,6 +91,7 @@ def test_a_new_ks1_pupil_gets_secret_pictures_and_their_class(app, client, auth,
     ({"roles": ["pupil"], "email": ""}, "Choose the pupil&#39;s year group."),
     ({"roles": ["parent"], "children": "nobody1"}, "No pupil of this school has the username nobody1."),
     ({"roles": ["governor"], "duties": ["dsl"]}, "Only staff can hold the DSL duty."),
+    ({"started_on": "2099-09-01"}, "The start date cannot be in the future"),
     ({"roles": ["admin"]}, "is not a valid choice"),
     ({"email": "not-an-email"}, "Enter an email address such as"),
     ({"year_group": "42", "roles": ["pupil"]}, "Not a valid choice"),
@@ -131,6 +132,22 @@ def test_giving_the_dsl_duty_and_the_coordinator_role_on_the_edit_page(app, clie
     assert roles == {Role.STAFF, Role.COORDINATOR} and duties == {Duty.DSL}
     page = client.get(f"/people/{staff.id}").get_data(as_text=True)
     assert "Designated Safeguarding Lead (DSL)" in page
+
+
+def test_a_future_start_date_or_a_governors_duty_is_refused_on_the_edit_page(app, client, auth, school, coordinator,
+                                                                           staff, make_user) -> None:
+    governor = make_user(Role.GOVERNOR, school=school, first_name="Gwen", last_name="Jones")
+    auth.login(coordinator)
+    future = auth.post(f"/people/{staff.id}/edit", person_data(first_name="Tom", last_name="Hughes",
+                                                              started_on="2099-09-01"),
+                       token_from=f"/people/{staff.id}/edit")
+    assert "The start date cannot be in the future" in future.get_data(as_text=True)
+    assert run_in_app(app, lambda: db.session.get(User, staff.id).started_on) is None
+    duty = auth.post(f"/people/{governor.id}/edit", person_data(first_name="Gwen", last_name="Jones", email="",
+                                                               roles=["governor"], duties=["dsl"]),
+                     token_from=f"/people/{governor.id}/edit")
+    assert "Only staff can hold the DSL duty." in duty.get_data(as_text=True)
+    assert run_in_app(app, lambda: db.session.get(User, governor.id).duties) == frozenset()
 
 
 def test_nobody_removes_their_own_or_the_last_coordinator_role(app, client, auth, school, coordinator,

@@ -16,6 +16,7 @@ from eduplatform.roles import Role
 from eduplatform.roster.models import RosterImport
 from eduplatform.roster.planning import Action
 from eduplatform.roster.services import apply_plan, plan_roster
+from eduplatform.roster.undo import undo_import
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
 from eduplatform.signin.pictures import SECRET_PICTURES, picture_secret_matches
 from tests.conftest import run_in_app
@@ -399,3 +400,53 @@ def test_a_class_of_thirty_five_year_olds_gets_thirty_different_avatars(app, sch
     avatars = query(app, lambda: [user.avatar for user in db.session.scalars(
         select(User).where(User.school_id == school.id, User.year_group == 0))])
     assert len(avatars) == 30 and len(set(avatars)) == 30
+
+
+# --- Safeguarding duties and start dates ---------------------------------------------------------
+
+
+def _duties(app, school: School) -> dict[str, set[str]]:
+    return query(app, lambda: {user.external_id: {duty.value for duty in user.duties} for user in db.session.scalars(
+        select(User).where(User.school_id == school.id, User.external_id.is_not(None)))})
+
+
+def test_the_duties_column_gives_changes_and_removes_staff_duties(app, school) -> None:
+    header = "external_id,first_name,last_name,role,duties\n"
+    plan = do_import(app, school, (header + "S1,Amira,Haddad,coordinator,dsl\nS2,Tom,Hughes,staff,deputy_dsl\n"
+                                   "S3,Ann,Lee,staff,\n").encode(), mode="add")
+    assert plan.errors == []
+    assert _duties(app, school) == {"S1": {"dsl"}, "S2": {"deputy_dsl"}, "S3": set()}
+    changed = do_import(app, school, (header + "S1,Amira,Haddad,coordinator,dsl\nS2,Tom,Hughes,staff,\n"
+                                      "S3,Ann,Lee,staff,deputy_dsl\n").encode(), mode="add")
+    assert {person.row.external_id: person.changes for person in changed.people} == {
+        "S1": [], "S2": ["duties"], "S3": ["duties"]}
+    assert _duties(app, school) == {"S1": {"dsl"}, "S2": set(), "S3": {"deputy_dsl"}}
+    # Without the column, duties stay as they are; someone who is no longer staff loses theirs.
+    do_import(app, school, b"external_id,first_name,last_name,role\nS1,Amira,Haddad,coordinator\n"
+                           b"S3,Ann,Lee,governor\n", mode="add")
+    assert _duties(app, school) == {"S1": {"dsl"}, "S2": set(), "S3": set()}
+
+
+def test_undoing_an_import_gives_the_duties_back(app, school) -> None:
+    header = "external_id,first_name,last_name,role,duties\n"
+    do_import(app, school, (header + "S1,Amira,Haddad,coordinator,dsl\n").encode(), mode="add")
+    do_import(app, school, (header + "S1,Amira,Haddad,coordinator,deputy_dsl\n").encode(), mode="add")
+    assert _duties(app, school) == {"S1": {"deputy_dsl"}}
+
+    def undo() -> None:
+        latest = db.session.scalar(select(RosterImport).where(RosterImport.school_id == school.id)
+                                   .order_by(RosterImport.id.desc()))
+        undo_import(latest, actor=None)
+
+    query(app, undo)
+    assert _duties(app, school) == {"S1": {"dsl"}}
+
+
+def test_a_future_start_date_or_a_governors_duty_changes_nothing(app, school) -> None:
+    before = snapshot(app)
+    plan = do_import(app, school, b"external_id,first_name,last_name,role,start_date,duties\n"
+                                  b"S1,Tom,Hughes,staff,2099-09-01,\nG1,Gwen,Jones,governor,,dsl\n"
+                                  b"S2,Ann,Lee,staff,2020-09-01,dsl\n")
+    assert [(problem.code, problem.line, problem.column) for problem in plan.errors] == [
+        ("future_start_date", 2, "start_date"), ("duty_not_staff", 3, "duties")]
+    assert snapshot(app) == before

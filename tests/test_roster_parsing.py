@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from eduplatform.accounts.usernames import ascii_letters, username_base
-from eduplatform.roles import Role
+from eduplatform.roles import Duty, Role
 from eduplatform.roster.parsing import parse_date, parse_roster, parse_year_group
 from eduplatform.roster.problems import MESSAGES, Problem
 
@@ -232,3 +232,45 @@ def test_invisible_direction_and_zero_width_characters_are_removed_from_names() 
     assert clean_text("\ufeffZo\u0065\u0308") == "Zoë"
     urdu = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
     assert clean_text(urdu) == urdu  # the zero-width non-joiner stays: the script needs it
+
+
+# --- Safeguarding duties and start dates (the training rules read them) ------------------------------
+
+DUTIES_HEADER = HEADER + ",duties"
+
+
+def test_staff_get_the_dsl_duties_from_the_duties_column() -> None:
+    parsed = parse_roster(csv_of("S1,Amira,Haddad,coordinator,,,,,,,DSL", "S2,Tom,Hughes,staff,,,,,,,deputy_dsl; dsl",
+                                 "S3,Ann,Lee,staff,,,,,,,", header=DUTIES_HEADER))
+    assert parsed.errors == []
+    assert [row.duties for row in parsed.rows] == [{Duty.DSL}, {Duty.DEPUTY_DSL, Duty.DSL}, set()]
+    assert "duties" in parsed.columns
+    assert parse_roster(b"first_name,last_name,role,duty\nTom,Hughes,staff,dsl\n").rows[0].duties == {Duty.DSL}
+
+
+@pytest.mark.parametrize(("line", "expected"), [
+    ("G1,Gwen,Jones,governor,,,,,,,dsl", [("duty_not_staff", 2, "duties")]),
+    ("P1,Ben,Hughes,pupil,5,5H,,,,,deputy_dsl", [("duty_not_staff", 2, "duties")]),
+    ("S1,Tom,Hughes,staff,,,,,,,headteacher", [("unknown_duty", 2, "duties")]),
+])
+def test_a_duty_for_someone_not_staff_or_unknown_is_an_error_on_its_line(line: str, expected: list[tuple]) -> None:
+    parsed = parse_roster(csv_of(line, header=DUTIES_HEADER))
+    assert [(p.code, p.line, p.column) for p in parsed.errors] == expected
+    assert not parsed.ok
+
+
+def test_a_start_date_in_the_future_is_an_error_on_its_line() -> None:
+    data = csv_of("S1,Tom,Hughes,staff,,,,,,2026-12-06", "S2,Ann,Lee,staff,,,,,,05/12/2026")
+    parsed = parse_roster(data, latest_start=date(2026, 12, 5))
+    assert [(p.code, p.line, p.column, p.params) for p in parsed.errors] == [
+        ("future_start_date", 2, "start_date", {"value": "2026-12-06"})]
+    assert [row.start_date for row in parsed.rows] == [date(2026, 12, 5)]  # today is not the future
+    ignored = parse_roster(csv_of("G1,Gwen,Jones,governor,,,,,,2030-01-01"), latest_start=date(2026, 12, 5))
+    assert ignored.errors == [] and [n.code for n in ignored.notices] == ["ignored_start_date"]
+
+
+def test_the_new_reasons_say_what_to_do(app) -> None:
+    with app.test_request_context():
+        assert Problem("duty_not_staff", 2, "duties").reason.startswith("Only staff can hold the DSL")
+        assert "2030-01-01 is in the future" in Problem("future_start_date", 2, "start_date",
+                                                         {"value": "2030-01-01"}).reason

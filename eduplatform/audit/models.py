@@ -42,6 +42,9 @@ class AuditAction(StrEnum):
     TRUST_CHANGED = "trust_changed"
     #: A roster import was undone.
     ROSTER_IMPORT_UNDONE = "roster_import_undone"
+    #: Training done elsewhere (a local authority course) was recorded for a person, or removed.
+    TRAINING_RECORDED_ELSEWHERE = "training_recorded_elsewhere"
+    TRAINING_ELSEWHERE_REMOVED = "training_elsewhere_removed"
 
 
 class AuditEvent(Base):

@@ -23,6 +23,7 @@ from eduplatform.catalogue.model import (
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 KNOWN_ROLES = {"pupil", "staff", "governor", "parent", "visitor", "coordinator", "trust_lead", "admin"}
+KNOWN_DUTIES = {"dsl", "deputy_dsl"}
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def _read_audiences(root: Path, problems: Problems) -> dict[str, Audience]:
     for order, item in enumerate(_list_under(path, read_yaml(path, problems), "audiences", problems)):
         where = f"audience #{order + 1}"
         if not isinstance(item, dict) or not check_keys(
-            path, where, item, {"id", "learners"}, {"year_groups", "roles", "age_band"}, problems
+            path, where, item, {"id", "learners"}, {"year_groups", "roles", "duties", "age_band"}, problems
         ):
             continue
         if not _valid_id(path, where, item["id"], problems):
@@ -86,10 +87,16 @@ def _read_audiences(root: Path, problems: Problems) -> dict[str, Audience]:
             continue
         year_groups = item.get("year_groups") or []
         roles = item.get("roles") or []
+        duties = item.get("duties") or []
         if learners is Learners.PUPILS and not year_groups:
             problems.add(path, f"{where}: pupil audiences need 'year_groups'")
-        if learners is Learners.ADULTS and not roles:
-            problems.add(path, f"{where}: adult audiences need 'roles'")
+        if learners is Learners.PUPILS and duties:
+            problems.add(path, f"{where}: pupil audiences cannot name 'duties'")
+        if learners is Learners.ADULTS and not roles and not duties:
+            problems.add(path, f"{where}: adult audiences need 'roles' (or 'duties')")
+        for duty in duties:
+            if duty not in KNOWN_DUTIES:
+                problems.add(path, f"{where}: unknown duty '{duty}' (one of {', '.join(sorted(KNOWN_DUTIES))})")
         for year in year_groups:
             _int_in_range(path, f"{where} year group", year, -1, 13, problems)
         for role in roles:
@@ -97,7 +104,7 @@ def _read_audiences(root: Path, problems: Problems) -> dict[str, Audience]:
                 problems.add(path, f"{where}: unknown role '{role}'")
         audiences[item["id"]] = Audience(
             id=item["id"], learners=learners, year_groups=frozenset(year_groups), roles=frozenset(roles),
-            age_band=item.get("age_band"), order=order,
+            age_band=item.get("age_band"), order=order, duties=frozenset(duties),
         )
     return audiences
 

@@ -102,6 +102,8 @@ class Audience:
     #: The age band of the Education for a Connected World framework, e.g. "7-11".
     age_band: str | None
     order: int
+    #: Adults: the safeguarding duties whose holders belong too (the DSL's audience: ``dsl``, ``deputy_dsl``).
+    duties: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -316,20 +318,29 @@ class Catalogue:
         wanted = set(audience_ids)
         return tuple(contact for contact in contacts if contact.audiences & wanted)
 
-    def audiences_for(self, roles: frozenset[str], year_group: int | None) -> tuple[Audience, ...]:
-        """The audiences a person belongs to, from their roles and (pupils) year group."""
+    def audiences_for(self, roles: frozenset[str], year_group: int | None,
+                      duties: frozenset[str] = frozenset()) -> tuple[Audience, ...]:
+        """The audiences a person belongs to, from their roles, duties and (pupils) year group."""
         found = []
         for audience in self.audiences.values():
             if audience.learners is Learners.PUPILS:
                 if "pupil" in roles and year_group is not None and year_group in audience.year_groups:
                     found.append(audience)
-            elif audience.roles & roles:
+            elif audience.roles & roles or audience.duties & duties:
                 found.append(audience)
         return tuple(sorted(found, key=lambda audience: audience.order))
 
     def audiences_of(self, person: object) -> tuple[Audience, ...]:
-        """The audiences a person belongs to: the one rule, from their ``roles`` and ``year_group``."""
-        return self.audiences_for(frozenset(getattr(person, "roles", frozenset())), getattr(person, "year_group", None))
+        """The audiences a person belongs to: the one rule, from their ``roles``, ``duties`` and ``year_group``.
+
+        Duties are read only for staff, and only when some audience names duties (they are loaded when
+        asked for: one query).
+        """
+        roles = frozenset(getattr(person, "roles", frozenset()))
+        duties: frozenset[str] = frozenset()
+        if "staff" in roles and any(audience.duties for audience in self.audiences.values()):
+            duties = frozenset(str(duty) for duty in getattr(person, "duties", frozenset()))
+        return self.audiences_for(roles, getattr(person, "year_group", None), duties)
 
     def audience_ids_of(self, person: object) -> frozenset[str]:
         """The ids of :meth:`audiences_of`."""

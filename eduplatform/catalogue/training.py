@@ -84,13 +84,14 @@ def add_school_days(start: date, school_days: int) -> date:
     Holidays are not known to the platform, so a school that wants them allowed for sets a longer
     period. A start on a weekend counts from the next Monday.
     """
-    day = start
-    left = school_days
-    while left > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5:
-            left -= 1
-    return day
+    if school_days <= 0:
+        return start
+    if start.weekday() >= 5:  # from a weekend: the Friday before counts as the start
+        start -= timedelta(days=start.weekday() - 4)
+    weeks, extra = divmod(school_days, 5)
+    day = start + timedelta(weeks=weeks)
+    weekday = day.weekday()
+    return day + timedelta(days=extra + (2 if weekday + extra >= 5 else 0))
 
 
 def add_months(start: date, months: int) -> date:

@@ -9,7 +9,7 @@ Deterministic for a given random generator.
 from __future__ import annotations
 
 import random
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select, update
@@ -17,7 +17,7 @@ from sqlalchemy import select, update
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import ParentLink, User
 from eduplatform.catalogue.model import Catalogue, Module
-from eduplatform.db import db
+from eduplatform.db import db, utcnow
 from eduplatform.records import services
 from eduplatform.records.grading import grade
 from eduplatform.records.models import (
@@ -48,6 +48,8 @@ class DemoHistory:
         self.school, self.catalogue, self.rng = school, catalogue, rng
         self.this_year, self.last_year = this_year, this_year.shifted(-1)
         self.tokens = 0
+        #: Modules the training rules count: adults' completions of them are written by demo/training.py.
+        self.training_modules = {module for rule in catalogue.training_rules for module in rule.counted_modules}
 
     # --- People and classes ------------------------------------------------------------------------
 
@@ -105,7 +107,7 @@ class DemoHistory:
                     continue
                 for pupil in pupils:
                     if self.rng.random() < chance:
-                        self._complete(pupil, module, year)
+                        self.complete(pupil, module, year)
             self._agreements(pupils, audience_ids, year, finished, teacher, school_class)
         self._adults(year, finished)
 
@@ -119,8 +121,10 @@ class DemoHistory:
         return db.session.scalar(select(User).join(ClassTeacher, ClassTeacher.user_id == User.id)
                                  .where(ClassTeacher.class_id == school_class.id).order_by(User.id).limit(1))
 
-    def _complete(self, person: User, module: Module, year: AcademicYear, method: CompletionMethod =
-                  CompletionMethod.SELF) -> None:
+    def complete(self, person: User, module: Module, year: AcademicYear, method: CompletionMethod =
+                 CompletionMethod.SELF) -> None:
+        """``person`` completes ``module`` in ``year``: a passing quiz attempt (where it has a quiz), then the
+        completion."""
         if module.has_quiz:
             self._attempt(person, module, year, passing=True)
         services.record_completion_for(person, module, year, recorded_by=person, method=method)
@@ -161,8 +165,12 @@ class DemoHistory:
                     services.record_signature(pupil, content, SignatureMethod.TICKED, year, self.catalogue)
 
     def _adults(self, year: AcademicYear, finished: bool) -> None:
+        """Adults' modules and agreements by chance; new starters (joined since the year began) and the
+        training rules' modules are left to :mod:`eduplatform.demo.training`, which dates them on purpose."""
+        began = datetime.combine(year.first_day, datetime.min.time())
         adults = db.session.scalars(select(User).where(User.school_id == self.school.id, User.year_group.is_(None),
-                                                       User.left_at.is_(None)).order_by(User.id)).all()
+                                                       User.left_at.is_(None), User.created_at <= began)
+                                    .order_by(User.id)).all()
         for person in adults:
             roles = person.roles
             audience_ids = self.catalogue.audience_ids_of(person)
@@ -170,12 +178,12 @@ class DemoHistory:
             if Role.PARENT in roles and not roles & {Role.STAFF, Role.COORDINATOR}:
                 keen = 0.45 if finished else 0.25
             for module in self.catalogue.modules_for(audience_ids):
-                if module.id.endswith("induction") and not finished:
-                    continue  # nobody new this year in the demo
+                if module.id in self.training_modules:
+                    continue
                 if self.rng.random() < (keen if finished else keen * (1 if self._term(module) == "autumn" else .1)):
                     method = CompletionMethod.ATTENDED if Role.PARENT in roles and self.rng.random() < .5 \
                         else CompletionMethod.SELF
-                    self._complete(person, module, year, method)
+                    self.complete(person, module, year, method)
             for agreement in self.catalogue.agreements_for(audience_ids):
                 if self.rng.random() < (0.95 if finished else 0.75) * (0.7 if Role.PARENT in roles else 1):
                     content = self.catalogue.agreement_content(agreement.id, self.catalogue.fallback_locale)
@@ -194,22 +202,37 @@ class DemoHistory:
     def date_last_years_records(self) -> None:
         """Give last year's records dates in last year (the services stamp them with today)."""
         start = datetime.combine(self.last_year.first_day, datetime.min.time()) + timedelta(days=10)
+        self._date_records(self.last_year, start, days=290, consents_since=None)
+
+    def date_this_years_records(self, today: date) -> None:
+        """Give this year's records dates from 1 September to today, never later than now."""
+        start = datetime.combine(self.this_year.first_day, datetime.min.time())
+        self._date_records(self.this_year, start, days=(today - self.this_year.first_day).days, consents_since=start)
+
+    def _date_records(self, year: AcademicYear, start: datetime, *, days: int, consents_since: datetime | None) -> None:
+        """Date the year's records at random school hours in ``days`` days from ``start``; consent
+        decisions made since ``consents_since`` (every one of the school's, when None) likewise."""
+        now = utcnow()
 
         def when() -> datetime:
-            return start + timedelta(days=self.rng.randint(0, 290), hours=self.rng.randint(8, 15))
+            return min(start + timedelta(days=self.rng.randint(0, days), hours=self.rng.randint(8, 15)), now)
 
-        year = self.last_year.start_year
         for model, column in ((ModuleCompletion, "completed_at"), (QuizAttempt, "submitted_at"),
                               (AgreementSignature, "signed_at"), (LessonRead, "read_at")):
-            for row in db.session.scalars(select(model).where(model.academic_year == year)):
+            for row in db.session.scalars(select(model).where(model.academic_year == year.start_year,
+                                                              model.school_id == self.school.id)):
                 moment = when()
                 if getattr(row, column) is not None:
                     setattr(row, column, moment)
                 if model is ModuleCompletion:
                     row.started_at = moment - timedelta(days=3)
-        for decision in db.session.scalars(select(ConsentDecision).where(ConsentDecision.school_id == self.school.id)):
+        decisions = select(ConsentDecision).where(ConsentDecision.school_id == self.school.id)
+        if consents_since is not None:
+            decisions = decisions.where(ConsentDecision.decided_at >= consents_since)
+        for decision in db.session.scalars(decisions):
             decision.decided_at = when()
-        for attendance in db.session.scalars(select(Attendance).where(Attendance.academic_year == year)):
+        for attendance in db.session.scalars(select(Attendance).where(Attendance.academic_year == year.start_year,
+                                                                      Attendance.school_id == self.school.id)):
             attendance.held_at = when()
         db.session.flush()
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User, UserDuty
 from eduplatform.accounts.services import create_user, hash_password, link_parent
+from eduplatform.demo.training import DemoStaff
 from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import School, SchoolClass
 from eduplatform.schools.services import (
@@ -36,6 +37,8 @@ LAST_NAMES = ["Adeyemi", "Brown", "Chen", "Davies", "Evans", "Fernandes", "Green
 CLASS_NAMES = {0: "Hedgehogs", 1: "Owls", 2: "Foxes", 3: "3M", 4: "4B", 5: "5K", 6: "6T", 7: "7A", 8: "8C",
                9: "9R", 10: "10S", 11: "11L"}
 PUPILS_PER_CLASS = 6
+#: The trust's email domain (under the reserved example.org); each school's is a subdomain of it.
+TRUST_DOMAIN = "northfield.example.org"
 
 
 @dataclass
@@ -76,6 +79,7 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
     trust = create_trust(name="Northfield Learning Trust", slug="northfield")
     school = create_school(name="Oakfield All-Through School", slug="oakfield", trust=trust)
     other = create_school(name="Riverside Primary School", slug="riverside", trust=trust)
+    domains: dict[object, str] = {school.id: f"{school.slug}.{TRUST_DOMAIN}", other.id: f"{other.slug}.{TRUST_DOMAIN}"}
     classes: dict[int, SchoolClass] = {
         yg: create_class(school=school, name=name, year_group=yg, year=year) for yg, name in CLASS_NAMES.items()
     }
@@ -86,13 +90,14 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
         accounts.people += 1
         # With one demo password for everyone it is hashed once (hashing is slow on purpose).
         hashed = shared_hash if chosen == accounts.shared_password else hash_password(chosen)
+        email = demo_email(f"{first}.{last}", roles, domains.get(extra.get("school_id")))
         return create_user(username=username, first_name=first, last_name=last, roles=roles,
-                           password_hash=hashed, **extra)  # type: ignore[arg-type]
+                           password_hash=hashed, email=email, **extra)  # type: ignore[arg-type]
 
     coordinator = named("coordinator", "Sarah", "Okafor", {Role.COORDINATOR, Role.STAFF}, school_id=school.id)
     teacher = named("teacher", "Tom", "Hughes", {Role.STAFF}, school_id=school.id)
-    named("staff", "Grace", "Mensah", {Role.STAFF}, school_id=school.id)
-    named("governor", "Ian", "Roberts", {Role.GOVERNOR}, school_id=school.id)
+    new_staff = named("staff", "Grace", "Mensah", {Role.STAFF}, school_id=school.id)
+    governor = named("governor", "Ian", "Roberts", {Role.GOVERNOR}, school_id=school.id)
     parent = named("parent", "Lucy", "Patel", {Role.PARENT}, school_id=school.id)
     named("visitor", "Alex", "Morgan", {Role.VISITOR}, school_id=school.id)
     pupil_ks2 = named("pupil.ks2", "Maya", "Patel", {Role.PUPIL}, school_id=school.id, year_group=5)
@@ -131,8 +136,9 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
         username += str(suffix) if suffix > 1 else ""
         used.add(username)
         accounts.people += 1
+        email = demo_email(username, roles, domains.get(extra.get("school_id")))
         return create_user(username=username, first_name=first, last_name=last, roles=roles,
-                           password_hash=shared_hash, **extra)  # type: ignore[arg-type]
+                           password_hash=shared_hash, email=email, **extra)  # type: ignore[arg-type]
 
     used: set[str] = set(accounts.named)
     for year_group, school_class in classes.items():
@@ -157,21 +163,42 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
         population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.PUPIL}, school_id=other.id,
                    year_group=rng.randint(0, 6))
     if with_history:
-        _add_history(school, coordinator, classes, year, rng)
+        _add_history(school, DemoStaff(coordinator=coordinator, deputy=teacher, new_starter=new_staff,
+                                       governor=governor), classes, year, rng)
     return accounts
 
 
-def _add_history(school: School, coordinator: User, classes: dict[int, SchoolClass], year: AcademicYear,
+def demo_email(name: str, roles: set[Role], school_domain: str | None) -> str | None:
+    """A demo adult's email address, under the reserved ``example.org`` (reminders and digests need one):
+    staff and governors at their school's, the trust's people at the trust's, parents and visitors
+    their own. Pupils have none."""
+    if Role.PUPIL in roles:
+        return None
+    local = name.lower().replace("'", "").replace(" ", "")
+    if school_domain is not None and roles & {Role.STAFF, Role.COORDINATOR, Role.GOVERNOR}:
+        return f"{local}@{school_domain}"
+    return f"{local}@{'example.org' if roles & {Role.PARENT, Role.VISITOR} else TRUST_DOMAIN}"
+
+
+def _add_history(school: School, named: DemoStaff, classes: dict[int, SchoolClass], year: AcademicYear,
                  rng: random.Random) -> None:
-    """Last year's records and signed audit, and this year's autumn term under way (see demo/history.py)."""
+    """Last year's records and signed audit, this year's autumn term under way (see demo/history.py),
+    and the staff's and governors' training over the years (demo/training.py)."""
     from eduplatform.catalogue import current_catalogue
     from eduplatform.demo.history import DemoHistory, sign_last_years_audit
+    from eduplatform.demo.training import DemoTraining, date_certificates
 
     catalogue = current_catalogue()
     history = DemoHistory(school, catalogue, rng, year)
     history.backdate_people()
+    training = DemoTraining(history, named)
+    training.set_start_dates()
     last_years = history.last_years_classes(classes)
     history.year_of_records(year.shifted(-1), last_years, finished=True)
     history.date_last_years_records()
-    sign_last_years_audit(school, coordinator, catalogue, rng, year.shifted(-1))
+    training.write_last_years_training()
+    sign_last_years_audit(school, named.coordinator, catalogue, rng, year.shifted(-1))
     history.year_of_records(year, classes, finished=False)
+    history.date_this_years_records(training.today)
+    training.write_this_years_training()
+    date_certificates(school, catalogue)

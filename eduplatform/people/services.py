@@ -19,18 +19,19 @@ from datetime import date
 
 from sqlalchemy import delete, func, select
 
-from eduplatform.academic_year import AcademicYear
+from eduplatform.academic_year import AcademicYear, local_date
 from eduplatform.accounts.models import ParentLink, User, UserDuty, UserRole
 from eduplatform.accounts.names import clean_text
 from eduplatform.accounts.services import create_user, disable_account, issue_first_password
 from eduplatform.accounts.usernames import UsernameAllocator
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
-from eduplatform.db import db
+from eduplatform.db import db, utcnow
 from eduplatform.i18n import _
 from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import ClassMember, School, SchoolClass
 from eduplatform.schools.services import lock_school
+from eduplatform.schools.years import time_zone_of
 from eduplatform.signin.pictures import set_picture_secret, uses_pictures
 from eduplatform.signin.services import give_new_pupils_distinct_avatars
 
@@ -97,6 +98,11 @@ def _checked(details: PersonDetails, school: School, year: AcademicYear) -> Pers
         raise PersonChangeError(_("Choose the pupil's year group."), field="year_group")
     if details.duties and Role.STAFF not in roles:
         raise PersonChangeError(_("Only staff can hold the DSL duty."), field="duties")
+    if details.started_on is not None and Role.STAFF in roles:
+        today = local_date(utcnow(), time_zone_of(school))
+        if details.started_on > today:
+            raise PersonChangeError(_("The start date cannot be in the future: enter it on or after the day "
+                                      "they start."), field="started_on")
     if details.class_id is not None:
         found = db.session.scalar(select(SchoolClass.id).where(
             SchoolClass.id == details.class_id, SchoolClass.school_id == school.id,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import select
 
@@ -63,6 +65,16 @@ def module_version(catalogue: Catalogue, module: Module, locale: str) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()[:12]
 
 
+def expiry_for_module(catalogue: Catalogue, module_id: str, training_periods: Mapping[str, Any] | None,
+                      completed_on: date) -> date | None:
+    """The last day a completion of ``module_id`` on ``completed_on`` keeps its training rule in date
+    (the rule naming the module as its own, with the school's periods); None: it does not expire."""
+    for rule in catalogue.training_rules_for_module(module_id):
+        if rule.module_id == module_id:
+            return expiry_of(rule, effective_periods(rule, training_periods), completed_on)
+    return None
+
+
 def issue_certificate(user: User, module: Module, completion: ModuleCompletion, catalogue: Catalogue,
                       year: AcademicYear) -> Certificate | None:
     """Issue the certificate for a completion just recorded, superseding the holder's earlier one.
@@ -78,12 +90,8 @@ def issue_certificate(user: User, module: Module, completion: ModuleCompletion, 
     completed_on = local_date(completion.completed_at or datetime.now(), time_zone)
     locale = user.locale or (school.default_locale if school is not None else catalogue.fallback_locale)
     locale = locale if (locale, module.id) in catalogue.module_contents else catalogue.fallback_locale
-    expires = None
-    periods_by_rule = school.training_periods if school is not None else {}
-    for rule in catalogue.training_rules_for_module(module.id):
-        if rule.module_id == module.id:
-            expires = expiry_of(rule, effective_periods(rule, periods_by_rule), completed_on)
-            break
+    expires = expiry_for_module(catalogue, module.id, school.training_periods if school is not None else {},
+                                completed_on)
     certificate = Certificate(
         code=new_code(), school_id=user.school_id, user_id=user.id, module_id=module.id,
         module_version=module_version(catalogue, module, locale), locale=locale, academic_year=year.start_year,

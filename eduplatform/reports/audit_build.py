@@ -3,7 +3,9 @@
 :func:`build_audit` runs the audit's queries for the year and the year before (a fixed number,
 however many people), turns them into figures, drafts the self-review's evidence and adds the
 coordinator's ratings, action plan and sign-off. A signed audit is read back from its frozen JSON
-instead: later changes to the records never alter it.
+instead: later changes to the records never alter it. The staff and governor training figures
+come from the training rules, as the training record stood on the audit's day (today for the
+current year, 31 August for a past one).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from eduplatform.db import utcnow
 from eduplatform.reports.audit import ActionItem, AspectReview, Audit, MissedQuestion, Signing, SignOff
 from eduplatform.reports.audit_counts import YearCounts, count_year
 from eduplatform.reports.audit_figures import FigureMaker, build_figures
+from eduplatform.reports.audit_training import count_training
 from eduplatform.reports.evidence import draft
 from eduplatform.reports.models import AuditReview
 from eduplatform.reports.scope import Scope, build_scope
@@ -32,10 +35,9 @@ def build_audit(scope: Scope, catalogue: Catalogue, locale: str, review: AuditRe
     current_start = current_year(scope.schools[0]).start_year
     previous_scope = build_scope(list(scope.schools), scope.year.shifted(-1), catalogue, actor=scope.actor,
                                  trust=scope.trust)
-    now = count_year(scope, current_start, settings.get("staff_induction"), settings.get("class_signing_audience"))
+    now = _counts(scope, catalogue, settings, current_start)
     # A year in which nothing at all was recorded (no programme stored) has no figures to compare with.
-    before = (count_year(previous_scope, current_start, settings.get("staff_induction"),
-                         settings.get("class_signing_audience"))
+    before = (_counts(previous_scope, catalogue, settings, current_start)
               if any(programme.stored for programme in previous_scope.programmes.values()) else YearCounts())
     programme = scope.any_programme()
     strands = programme.strands
@@ -66,6 +68,13 @@ def build_audit(scope: Scope, catalogue: Catalogue, locale: str, review: AuditRe
     if not audit.is_trust:
         _add_review(audit, catalogue, locale, review)
     return audit
+
+
+def _counts(scope: Scope, catalogue: Catalogue, settings: dict[str, str], current_start: int) -> YearCounts:
+    """The year's records counted, with the staff and governor training as it stood on the audit's day."""
+    counts = count_year(scope, current_start, settings.get("class_signing_audience"))
+    counts.training, counts.induction_new = count_training(scope, catalogue, settings)
+    return counts
 
 
 def _missed(counts: YearCounts, audiences: list[str], catalogue: Catalogue, locale: str) -> list[MissedQuestion]:

@@ -1,18 +1,18 @@
 """The raw counts behind the yearly audit: a fixed set of ``GROUP BY`` queries per academic year.
 
-:func:`count_year` runs the same nine queries whatever the number of people or schools, over the
+:func:`count_year` runs the same seven queries whatever the number of people or schools, over the
 rows of :mod:`eduplatform.reports.rows` (the dashboard's and the exports' rows), grouped by school
-so a trust's report can show each school and the total from one run.
+so a trust's report can show each school and the total from one run. The staff and governor
+training figures come from the training rules instead (:mod:`eduplatform.reports.audit_training`).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, case, distinct, func, or_, select
+from sqlalchemy import case, distinct, func, select
 
 from eduplatform.accounts.models import User
 from eduplatform.db import db
@@ -51,16 +51,17 @@ class YearCounts:
     strands: dict[Key, tuple[int, int, int, int]] = field(default_factory=dict)
     #: (audience, module, question) -> (wrong answers, answers).
     missed: dict[Key, tuple[int, int]] = field(default_factory=dict)
-    #: (school,) -> {state: new starters} in the induction module.
-    induction_new: dict[Key, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
+    #: (school,) -> {"completed", "not_completed": new starters of the year}: their induction (training rules).
+    induction_new: dict[Key, dict[str, int]] = field(default_factory=dict)
+    #: (school, module of a training rule) -> {"required", "in_date", "overdue": people} on the audit's day.
+    training: dict[Key, dict[str, int]] = field(default_factory=dict)
     #: (school,) -> (children, children with at least one consent decision returned).
     consents: dict[Key, tuple[int, int]] = field(default_factory=dict)
     class_signings: list[ClassSigning] = field(default_factory=list)
 
 
-def count_year(scope: Scope, current_start_year: int, induction_module: str | None,
-               class_signing_audience: str | None) -> YearCounts:
-    """Run the audit's queries for ``scope.year`` (nine queries, however many people)."""
+def count_year(scope: Scope, current_start_year: int, class_signing_audience: str | None) -> YearCounts:
+    """Run the audit's queries for ``scope.year`` (seven queries, however many people)."""
     counts = YearCounts()
     _count_answers(scope, counts)  # by index for one school: planned as usual
     plan_for_whole_populations()
@@ -88,8 +89,6 @@ def count_year(scope: Scope, current_start_year: int, induction_module: str | No
             records.count_by(agreements, "school_id", "audience_id", "agreement_id")):
         counts.agreement_states[(school_id, audience_id, agreement_id)][state] = number
 
-    if induction_module is not None:
-        _count_induction(scope, completions, induction_module, counts)
     _count_consents(scope, current_start_year, counts)
     if class_signing_audience is not None:
         _class_signings(scope, counts)
@@ -131,20 +130,6 @@ def _count_answers(scope: Scope, counts: YearCounts) -> None:
         counts.strands[(school_id, audience, strand)] = (before[0] + answers, before[1] + right,
                                                          before[2] + attempts, before[3] + passed)
     counts.missed.update({key: (wrong, answered) for key, (wrong, answered) in missed.items()})
-
-
-def _count_induction(scope: Scope, completions: Any, module_id: str, counts: YearCounts) -> None:
-    """New starters (started, or joined the platform, during the year) and their induction module."""
-    first = datetime.combine(scope.year.first_day, datetime.min.time())
-    after = datetime.combine(scope.year.shifted(1).first_day, datetime.min.time())
-    new_starter = or_(and_(User.started_on >= scope.year.first_day, User.started_on <= scope.year.last_day),
-                      and_(User.started_on.is_(None), User.created_at >= first, User.created_at < after))
-    query = (select(completions.c.school_id, completions.c.status, func.count())
-             .join(User, User.id == completions.c.user_id)
-             .where(completions.c.module_id == module_id, new_starter)
-             .group_by(completions.c.school_id, completions.c.status))
-    for school_id, state, number in db.session.execute(query):
-        counts.induction_new[(school_id,)][state] = number
 
 
 def _count_consents(scope: Scope, current_start_year: int, counts: YearCounts) -> None:

@@ -1,7 +1,9 @@
 """From the year's counts to the audit's figures: each measure, this year beside last year.
 
 Pure functions over :class:`eduplatform.reports.audit_counts.YearCounts` (no queries), so the
-same figures come out for the page, the PDF, the CSV and the JSON.
+same figures come out for the page, the PDF, the CSV and the JSON. The staff and governor
+training figures ("in date", "overdue", new starters inducted) read the training rules' tallies
+(:mod:`eduplatform.reports.audit_training`); the programme's per-module figures read the records.
 """
 
 from __future__ import annotations
@@ -69,6 +71,16 @@ def _done(states: dict[str, int]) -> tuple[int, int] | None:
 def _signed(states: dict[str, int]) -> tuple[int, int] | None:
     total = sum(states.values())
     return (states.get("signed", 0), total) if total else None
+
+
+def training(counts: YearCounts, schools: set[int] | None, module: str) -> dict[str, int]:
+    """The training rule's tally for ``module`` (required, in date, overdue) over the schools counted."""
+    total: dict[str, int] = {}
+    for (school_id, module_id), found in counts.training.items():
+        if _in(schools, school_id) and module_id == module:
+            for key, number in found.items():
+                total[key] = total.get(key, 0) + number
+    return total
 
 
 def people(counts: YearCounts, schools: set[int] | None, audience: str) -> int:
@@ -139,6 +151,13 @@ def build_figures(maker: FigureMaker, programme: Any, settings: dict[str, str], 
             return (found.get(method, 0), total) if total else None
         return measure
 
+    def trained_of(module: str, key: str) -> Measure:
+        """People in date (or overdue, ``key``) of those a training rule about ``module`` applies to."""
+        def measure(counts: YearCounts, schools: set[int] | None) -> tuple[int, int] | None:
+            tally = training(counts, schools, module)
+            return (tally.get(key, 0), tally["required"]) if tally.get("required") else None
+        return measure
+
     def induction(counts: YearCounts, schools: set[int] | None) -> tuple[int, int] | None:
         states: dict[str, int] = {}
         for (school_id,), found in counts.induction_new.items():
@@ -166,7 +185,7 @@ def build_figures(maker: FigureMaker, programme: Any, settings: dict[str, str], 
                                                    ("dsl_training_in_date", "dsl_training", "dsl_audience"),
                                                    ("governors_trained", "governor_training", "governor_audience")):
         if settings.get(module_setting) and settings.get(audience_setting):
-            maker.add("summary", name, states_of([settings[audience_setting]], settings[module_setting]))
+            maker.add("summary", name, trained_of(settings[module_setting], "in_date"))
     if settings.get("staff_induction"):
         maker.add("summary", "new_staff_inducted", induction)
     if parents:
@@ -206,8 +225,9 @@ def build_figures(maker: FigureMaker, programme: Any, settings: dict[str, str], 
                                                       ("governors_trained", "governor_training", "governor_audience")):
         module_id, audience = settings.get(module_setting), settings.get(audience_setting)
         if module_id and audience:
-            maker.add("staff", measure, states_of([audience], module_id), audience=audience, item=module_id)
-            maker.add("staff", f"{measure}_overdue", overdue_of(audience, module_id), audience=audience, item=module_id)
+            maker.add("staff", measure, trained_of(module_id, "in_date"), audience=audience, item=module_id)
+            maker.add("staff", f"{measure}_overdue", trained_of(module_id, "overdue"), audience=audience,
+                      item=module_id)
     for audience_setting in ("staff_audience", "governor_audience", "visitor_audience"):
         if settings.get(audience_setting):
             maker.add("staff", "agreement_signed", signed_of([settings[audience_setting]]),

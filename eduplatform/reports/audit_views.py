@@ -30,6 +30,7 @@ from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.self_review import LEVELS
 from eduplatform.db import db
 from eduplatform.i18n import _
+from eduplatform.pdf import PdfUnavailableError, pdf_unavailable_reason
 from eduplatform.records.programme import STARTED_BY_COORDINATOR, ensure_programme_snapshot
 from eduplatform.reports import services
 from eduplatform.reports.audit import Audit
@@ -38,7 +39,6 @@ from eduplatform.reports.audit_labels import MEASURE_LABELS, SECTION_TITLES
 from eduplatform.reports.audit_render import audit_file, charts_for
 from eduplatform.reports.forms import ActionForm, AspectForm, SignOffForm, YearForm
 from eduplatform.reports.models import ActionPlanItem, AuditReview
-from eduplatform.pdf import PdfUnavailableError, pdf_unavailable_reason
 from eduplatform.reports.scope import build_scope, trust_schools
 from eduplatform.roles import Role
 from eduplatform.schools.models import School, Trust

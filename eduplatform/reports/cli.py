@@ -157,9 +157,9 @@ def register(app: Flask) -> None:
     def audit_command(year_text: str | None, school_slug: str | None, trust_slug: str | None, fmt: str,
                       out: str) -> None:
         """Write the yearly e-safety programme audit (a signed year reads back exactly as signed)."""
+        from eduplatform.pdf import PdfUnavailableError, pdf_unavailable_reason
         from eduplatform.reports.audit_build import build_audit
         from eduplatform.reports.audit_render import audit_file
-        from eduplatform.pdf import PdfUnavailableError, pdf_unavailable_reason
         from eduplatform.reports.services import find_review
 
         db.read_only()

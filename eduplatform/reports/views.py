@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from eduplatform.access import Permission, overseen_schools, requires
+from eduplatform.access import (
+    Permission,
+    may_view_training_record,
+    overseen_schools,
+    requires,
+    training_record_schools,
+)
 from eduplatform.accounts.models import User
 from eduplatform.audit.models import AuditAction, AuditEvent
 from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
+from eduplatform.compliance import record as training
 from eduplatform.db import db
 from eduplatform.i18n import _
 from eduplatform.reports.dashboard import PAGE_SIZE, build_dashboard
@@ -22,10 +29,44 @@ from eduplatform.reports.exports import ERROR_MARKER, KINDS, columns_of, csv_chu
 from eduplatform.reports.requests import current_start_year, filters_from_request, labels_for, scope_from_request
 from eduplatform.reports.rows import COMPLETION_STATES, Filters
 from eduplatform.reports.scope import Scope
+from eduplatform.reports.training_export import training_columns, training_rows
 
 bp = Blueprint("reports", __name__)
 log = logging.getLogger(__name__)
 LOG_PAGE_SIZE = 50
+
+
+def _logged_csv(columns: list[str], rows: Iterable[list[Any]], *, actor: Any, school_ids: list[int],
+                details: dict[str, Any], filename: str) -> Response:
+    """A streamed CSV download, logged for each school once the last row is sent (or the stream broke).
+
+    A failure part-way ends the file with :data:`ERROR_MARKER`, so a cut file cannot pass for a whole
+    one; the log entry says how many rows went and whether the file is complete.
+    """
+
+    def generate() -> Iterator[str]:
+        counted = [0]
+        complete = False
+
+        def counting() -> Iterator[list[Any]]:
+            for row in rows:
+                counted[0] += 1
+                yield row
+
+        try:
+            yield from csv_chunks(columns, counting())
+            complete = True
+        except Exception:
+            log.exception("the %s export stopped part-way", details.get("kind"))
+            yield f"\r\n{ERROR_MARKER}\r\n"
+        finally:
+            db.session.rollback()  # end the read transaction before the log entry is written (it only read)
+            for school_id in school_ids:
+                record_event(AuditAction.EXPORT_DOWNLOADED, actor=actor, school_id=school_id,
+                             details={**details, "rows": counted[0], "complete": complete})
+
+    return Response(stream_with_context(generate()), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 @bp.route("/progress")
@@ -85,29 +126,32 @@ def export_csv(kind: str) -> Response:
                "filters": {key: value for key, value in vars(filters).items() if value is not None}}
     school_ids = [filters.school_id] if filters.school_id else scope.school_ids
 
-    def generate() -> Iterator[str]:
-        counted = [0]
-        complete = False
+    return _logged_csv(columns, rows, actor=actor, school_ids=school_ids, details=details, filename=filename)
 
-        def counting() -> Iterator[list[Any]]:
-            for row in rows:
-                counted[0] += 1
-                yield row
 
-        try:
-            yield from csv_chunks(columns, counting())
-            complete = True
-        except Exception:
-            log.exception("the %s export stopped part-way", kind)
-            yield f"\r\n{ERROR_MARKER}\r\n"
-        finally:
-            db.session.rollback()  # end the read transaction before the log entry is written (it only read)
-            for school_id in school_ids:
-                record_event(AuditAction.EXPORT_DOWNLOADED, actor=actor, school_id=school_id,
-                             details={**details, "rows": counted[0], "complete": complete})
+@bp.route("/training/export.csv")
+@requires(Permission.USE_SITE)
+def export_training_csv() -> Response:
+    """Download the training record with the page's filters, every page of it, as CSV (streamed). Logged.
 
-    return Response(stream_with_context(generate()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    The training record's readers: coordinators, trust leads, administrators, and staff holding the DSL
+    or deputy DSL duty, for the schools whose record they see; anyone else 403.
+    """
+    if not may_view_training_record(current_user):
+        abort(403)
+    catalogue = current_catalogue()
+    schools = training_record_schools(current_user)
+    filters = training.filters_from_request(schools, catalogue)
+    record = training.build_record(catalogue, schools, filters)
+    actor = current_user._get_current_object()
+    school_ids = [school.id for school in record.schools]
+    place = record.schools[0].slug if len(record.schools) == 1 else "schools"
+    today = max(record.today.values(), default=None)
+    filename = f"training-{place}-{today.isoformat() if today else 'record'}.csv"
+    details = {"kind": "training", "format": "csv", "filters": filters.as_args()}
+
+    return _logged_csv(training_columns(record), training_rows(record), actor=actor, school_ids=school_ids,
+                       details=details, filename=filename)
 
 
 @bp.route("/records/log")

@@ -12,7 +12,12 @@ Decisions documented here:
   whole-school MIS export often carries these columns for everyone.
 * ``role`` may name several roles separated by ``;`` (a teacher who is also a parent); ``coordinator``
   also gives ``staff``. A pupil holds no other role.
-* ``start_date`` is ISO (``2026-09-01``); the UK ``01/09/2026`` is accepted too.
+* ``start_date`` is ISO (``2026-09-01``); the UK ``01/09/2026`` is accepted too. A staff start date
+  in the future is an error (induction falls due from it): after today (the school's date), or, for
+  next year's file imported ahead, after the first day of that academic year.
+* ``duties`` (optional) gives staff the safeguarding duty: ``dsl``, ``deputy_dsl`` (several with ``;``).
+  A duty on a line that is not staff is an error (only staff can hold it), as is an unknown duty.
+  Without the column, duties are left as they are; with it, an empty cell removes them.
 
 Checks that need the database (``parent_of`` naming someone only in the school, usernames taken by
 another school) are made by :mod:`eduplatform.roster.planning`.
@@ -30,17 +35,17 @@ from datetime import date
 from typing import Any
 
 from eduplatform.accounts.names import clean_text
-from eduplatform.roles import Role
+from eduplatform.roles import Duty, Role
 from eduplatform.roster.problems import Problem, line_list
 from eduplatform.schools.models import LAST_YEAR_GROUP, NURSERY, RECEPTION
 
 #: Every column the import reads.
 COLUMNS = ("external_id", "first_name", "last_name", "role", "year_group", "class", "username", "email",
-           "parent_of", "start_date")
+           "parent_of", "start_date", "duties")
 REQUIRED_COLUMNS = ("first_name", "last_name", "role")
 #: Other header names schools' exports use for the same columns.
 ALIASES = {"forename": "first_name", "surname": "last_name", "classes": "class", "form": "class",
-           "year": "year_group", "roles": "role"}
+           "year": "year_group", "roles": "role", "duty": "duties"}
 IMPORTABLE_ROLES = {"pupil": Role.PUPIL, "staff": Role.STAFF, "governor": Role.GOVERNOR, "parent": Role.PARENT,
                     "visitor": Role.VISITOR, "coordinator": Role.COORDINATOR}
 MAX_ROWS = 20_000
@@ -72,6 +77,8 @@ class RosterRow:
     #: Parents: the external_ids of their children.
     parent_of: tuple[str, ...] = ()
     start_date: date | None = None
+    #: Staff: their safeguarding duties (DSL, deputy DSL).
+    duties: frozenset[Duty] = frozenset()
 
     @property
     def is_pupil(self) -> bool:
@@ -174,8 +181,11 @@ def _read_header(header: list[str], parsed: ParsedFile) -> dict[str, int]:
     return positions
 
 
-def parse_roster(data: bytes) -> ParsedFile:
-    """Read and validate a whole roster file. The result has rows only when it has no errors."""
+def parse_roster(data: bytes, latest_start: date | None = None) -> ParsedFile:
+    """Read and validate a whole roster file. The result has rows only when it has no errors.
+
+    ``latest_start``: the latest start date accepted (see the module; the server's date when not given).
+    """
     parsed = ParsedFile()
     text, problem = _decode(data)
     if problem is not None:
@@ -191,7 +201,7 @@ def parse_roster(data: bytes) -> ParsedFile:
         positions = _read_header(header, parsed)
         if parsed.errors:
             return parsed
-        rows = _RowReader(parsed, positions, len(header))
+        rows = _RowReader(parsed, positions, len(header), latest_start or date.today())
         for line, cells in records:
             if rows.count >= MAX_ROWS:
                 parsed.errors.append(Problem("too_many_rows", line, None, {"limit": MAX_ROWS}))
@@ -223,8 +233,9 @@ def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
 class _RowReader:
     """Validates data rows one by one, remembering what cross-row checks need."""
 
-    def __init__(self, parsed: ParsedFile, positions: dict[str, int], width: int) -> None:
+    def __init__(self, parsed: ParsedFile, positions: dict[str, int], width: int, latest_start: date) -> None:
         self.parsed = parsed
+        self.latest_start = latest_start
         self.positions = positions
         self.width = width
         self.count = 0
@@ -272,6 +283,7 @@ class _RowReader:
             self.ignore("ignored_parent_of", line)
             parent_of = ()
         start_date = self._start_date(line, values.get("start_date", ""), roles)
+        duties = self._duties(line, values.get("duties", ""), roles)
         if external_id is not None:
             self.parsed.external_ids_in_file.add(external_id)
             if external_id in self.external_ids:
@@ -283,7 +295,7 @@ class _RowReader:
             self.parsed.rows.append(RosterRow(
                 line=line, first_name=values["first_name"], last_name=values["last_name"], roles=roles,
                 external_id=external_id, year_group=year_group, classes=classes, username=username, email=email,
-                parent_of=parent_of, start_date=start_date))
+                parent_of=parent_of, start_date=start_date, duties=duties))
 
     def _roles(self, line: int, value: str) -> frozenset[Role]:
         if not value:
@@ -363,7 +375,20 @@ class _RowReader:
         day = parse_date(value)
         if day is None:
             self.error("bad_date", line, "start_date", value=value)
+        elif day > self.latest_start:
+            self.error("future_start_date", line, "start_date", value=value)
         return day
+
+    def _duties(self, line: int, value: str, roles: frozenset[Role]) -> frozenset[Duty]:
+        duties: set[Duty] = set()
+        for name in _split(value.lower()):
+            if name not in Duty._value2member_map_:
+                self.error("unknown_duty", line, "duties", value=name)
+                continue
+            duties.add(Duty(name))
+        if duties and roles and Role.STAFF not in roles:
+            self.error("duty_not_staff", line, "duties")
+        return frozenset(duties)
 
     def finish(self) -> None:
         """Cross-row checks (children named in the file are pupils) and the ignored-values notices."""

@@ -24,10 +24,10 @@ from enum import StrEnum
 from sqlalchemy import select
 
 from eduplatform.academic_year import AcademicYear
-from eduplatform.accounts.models import ParentLink, User
+from eduplatform.accounts.models import ParentLink, User, UserDuty
 from eduplatform.accounts.usernames import UsernameAllocator
 from eduplatform.db import db
-from eduplatform.roles import Role
+from eduplatform.roles import Duty, Role
 from eduplatform.roster.parsing import ParsedFile, RosterRow
 from eduplatform.roster.problems import Problem
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
@@ -66,6 +66,8 @@ class PersonPlan:
     teaching_keys: frozenset[str] | None = None
     #: Children's external_ids; None leaves the links untouched.
     children: frozenset[str] | None = None
+    #: Safeguarding duties (staff); None leaves them untouched (the file has no duties column).
+    duties: frozenset[Duty] | None = None
 
     @property
     def year_group(self) -> int | None:
@@ -110,6 +112,8 @@ class RosterPlan:
     membership: dict[int, set[int]] = field(default_factory=dict)
     teaching: dict[int, set[int]] = field(default_factory=dict)
     links: dict[int, set[int]] = field(default_factory=dict)
+    #: The duties the school's people hold: user id -> duty values.
+    duties: dict[int, set[str]] = field(default_factory=dict)
     #: The school's people by external_id (children named in ``parent_of`` but not in the file).
     by_external_id: dict[str, User] = field(default_factory=dict)
     #: ``add`` (add and update; nobody is marked as left) or ``sync`` (the whole school's file).
@@ -278,6 +282,9 @@ class _Planner:
             for user_id, class_id in db.session.execute(
                     select(table.user_id, table.class_id).where(table.class_id.in_(class_ids))):
                 target.setdefault(user_id, set()).add(class_id)
+        for user_id, duty in db.session.execute(select(UserDuty.user_id, UserDuty.duty).join(
+                User, User.id == UserDuty.user_id).where(User.school_id == plan.school.id)):
+            plan.duties.setdefault(user_id, set()).add(duty.value)
         parent_ids = [user.id for user in self.users]
         for start in range(0, len(parent_ids), _CHUNK):
             for parent_id, child_id in db.session.execute(select(ParentLink.parent_id, ParentLink.child_id).where(
@@ -311,6 +318,10 @@ class _Planner:
             person.children = frozenset()
         elif "parent_of" in columns:
             person.children = frozenset(row.parent_of)
+        if Role.STAFF not in roles:
+            person.duties = frozenset()  # only staff can hold a duty
+        elif "duties" in columns:
+            person.duties = row.duties
         if user is None:
             person.username = row.username or allocator.allocate(row.first_name, row.last_name, row.is_pupil)
             return person
@@ -330,6 +341,8 @@ class _Planner:
             ("username", person.username != user.username),
             ("start_date", "start_date" in columns and Role.STAFF in person.roles
              and user.started_on != row.start_date),
+            ("duties", person.duties is not None
+             and {duty.value for duty in person.duties} != self.plan.duties.get(user.id, set())),
             ("returning", user.left_at is not None),
             ("class", self._class_ids(person.class_keys) != self.plan.membership.get(user.id, set())),
             ("teaching", person.teaching_keys is not None

@@ -39,6 +39,11 @@ MESSAGES: dict[str, Any] = {
     "missing_class": _l("Pupils need a class."),
     "pupil_one_class": _l("A pupil belongs to one class only; this line names %(count)s."),
     "bad_date": _l("\"%(value)s\" is not a date: write it as 2026-09-01 (or 01/09/2026)."),
+    "future_start_date": _l("The start date %(value)s is in the future: import people once they have started "
+                            "(next year's file may give the first day of that year)."),
+    "unknown_duty": _l("Unknown duty \"%(value)s\": use dsl or deputy_dsl (several with ;)."),
+    "duty_not_staff": _l("Only staff can hold the DSL or deputy DSL duty: add staff to the role, or leave duties "
+                         "empty."),
     "bad_email": _l("\"%(value)s\" is not a valid email address."),
     "bad_username": _l("\"%(value)s\" cannot be a username: use 2 to 80 letters a-z, digits, dots, hyphens, "
                        "underscores or @."),

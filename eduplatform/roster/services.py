@@ -16,8 +16,8 @@ from typing import Any
 
 from sqlalchemy import delete
 
-from eduplatform.academic_year import AcademicYear
-from eduplatform.accounts.models import ParentLink, User, UserRole
+from eduplatform.academic_year import AcademicYear, local_date
+from eduplatform.accounts.models import ParentLink, User, UserDuty, UserRole
 from eduplatform.accounts.services import (
     PreparedSecret,
     end_all_sessions,
@@ -31,7 +31,7 @@ from eduplatform.roster.models import RosterChange, RosterImport
 from eduplatform.roster.parsing import parse_roster
 from eduplatform.roster.planning import Action, PersonPlan, RosterPlan, build_plan
 from eduplatform.schools.models import ClassMember, ClassTeacher, School, SchoolClass
-from eduplatform.schools.years import current_year
+from eduplatform.schools.years import current_year, time_zone_of
 from eduplatform.signin.pictures import prepare_picture_secret, set_picture_secret
 from eduplatform.signin.services import ensure_sign_in_code, give_new_pupils_distinct_avatars
 
@@ -43,7 +43,9 @@ def plan_roster(data: bytes, school: School, year: AcademicYear | None = None,
     ``mode``: ``add`` (default: add and update, nobody is marked as left) or ``sync``.
     Callers: the upload and preview pages and ``import-roster`` (also with ``--dry-run``).
     """
-    return build_plan(parse_roster(data), school, year or current_year(school), importer, mode)
+    year = year or current_year(school)
+    latest_start = max(local_date(utcnow(), time_zone_of(school)), year.first_day)  # next year's file: its 1 Sept
+    return build_plan(parse_roster(data, latest_start), school, year, importer, mode)
 
 
 def prepare_secrets(plan: RosterPlan) -> dict[int, PreparedSecret]:
@@ -127,6 +129,7 @@ class _Applier:
                         started_on=row.start_date if Role.STAFF in person.roles else None,
                         session_token=new_session_token(), must_change_password=False, failed_sign_ins=0)
             user.role_rows = [UserRole(role=role) for role in sorted(person.roles)]
+            user.duty_rows = [UserDuty(duty=duty) for duty in sorted(person.duties or ())]
             self._issue_secrets(person, user)
             db.session.add(user)
             users[row.line] = user
@@ -158,6 +161,9 @@ class _Applier:
         if "roles" in changes:
             kept = {row_.role: row_ for row_ in user.role_rows if row_.role in person.roles}
             user.role_rows = [kept.get(role) or UserRole(role=role) for role in sorted(person.roles)]
+        if "duties" in changes and person.duties is not None:
+            held = {row_.duty: row_ for row_ in user.duty_rows if row_.duty in person.duties}
+            user.duty_rows = [held.get(duty) or UserDuty(duty=duty) for duty in sorted(person.duties)]
         self._issue_secrets(person, user)
 
     def _relationships(self, person: PersonPlan, user: User, class_ids: dict[str, int],
@@ -189,7 +195,8 @@ def snapshot(user: User, plan: RosterPlan) -> dict[str, Any]:
     for name in SNAPSHOT_FIELDS:
         value = getattr(user, name)
         fields[name] = value.isoformat() if isinstance(value, date | datetime) else value
-    return {"fields": fields, "roles": sorted(role.value for role in user.roles), "year": plan.year.start_year,
+    return {"fields": fields, "roles": sorted(role.value for role in user.roles),
+            "duties": sorted(plan.duties.get(user.id, set())), "year": plan.year.start_year,
             "classes": sorted(plan.membership.get(user.id, set())),
             "teaching": sorted(plan.teaching.get(user.id, set())),
             "children": sorted(plan.links.get(user.id, set()))}

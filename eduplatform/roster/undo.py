@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select, union
 
-from eduplatform.accounts.models import ParentLink, User, UserRole
+from eduplatform.accounts.models import ParentLink, User, UserDuty, UserRole
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
 from eduplatform.db import db, utcnow
@@ -31,7 +31,7 @@ from eduplatform.records.models import (
     ModuleCompletion,
     QuizAttempt,
 )
-from eduplatform.roles import Role
+from eduplatform.roles import Duty, Role
 from eduplatform.roster.models import RosterChange, RosterImport
 from eduplatform.roster.services import SNAPSHOT_FIELDS
 from eduplatform.schools.models import ClassMember, ClassTeacher, SchoolClass
@@ -89,6 +89,10 @@ def _restore(user: User, before: dict) -> None:
     roles = {Role(role) for role in before["roles"]}
     user.role_rows = [row for row in user.role_rows if row.role in roles] + [
         UserRole(role=role) for role in sorted(roles - user.roles)]
+    if "duties" in before:  # imports before the duties column recorded none
+        duties = {Duty(duty) for duty in before["duties"]}
+        user.duty_rows = [row for row in user.duty_rows if row.duty in duties] + [
+            UserDuty(duty=duty) for duty in sorted(duties - user.duties)]
     this_year = select(SchoolClass.id).where(SchoolClass.school_id == user.school_id,
                                              SchoolClass.academic_year == before["year"])
     for table, wanted in ((ClassMember, before["classes"]), (ClassTeacher, before["teaching"])):

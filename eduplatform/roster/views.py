@@ -40,6 +40,7 @@ CHANGE_LABELS = {
     "returning": _l("back after leaving"), "class": _l("class"), "teaching": _l("classes taught"),
     "children": _l("children linked"), "pictures": _l("new secret pictures"),
     "first_password": _l("first password (moving up from pictures)"),
+    "duties": _l("safeguarding duty"),
 }
 #: The columns a file may have, for the help on the upload page.
 COLUMN_HELP = (
@@ -52,7 +53,8 @@ COLUMN_HELP = (
     ("username", _l("Optional: made from the first name and initial when empty.")),
     ("email", _l("Optional, adults only.")),
     ("parent_of", _l("Parents: their children's external_id, separated by ;.")),
-    ("start_date", _l("Staff: when they started, e.g. 2026-09-01.")),
+    ("start_date", _l("Staff: when they started, e.g. 2026-09-01 (not a date in the future).")),
+    ("duties", _l("Optional, staff only: dsl or deputy_dsl (both with ;). An empty cell removes the duty.")),
 )
 
 
