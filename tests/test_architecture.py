@@ -17,7 +17,8 @@ PACKAGE = Path(eduplatform.__file__).parent
 CORE = {"config", "db", "access", "roles", "academic_year", "i18n", "forms", "rendering", "errors", "extensions",
         "rate_limits", "crypto", "qr", "static_files", "mail", "pdf"}
 LOWER = CORE | {"catalogue", "accounts", "schools", "records"}
-FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health", "admin", "compliance"}
+FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health", "admin", "compliance",
+            "workshops"}
 OVERSIGHT = {"reports", "audit", "privacy"}
 #: The app's wiring and the demo builder (which writes a whole school, audit included) may import anything.
 WIRING = {"__init__", "cli", "demo"}

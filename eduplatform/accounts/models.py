@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Optional
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduplatform.db import Base, personal_data, utcnow
@@ -163,3 +163,30 @@ class ParentLink(Base):
     child_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
+class SetupCode(Base):
+    """A one-time code from an invitation letter or email: a parent uses it to choose their password.
+
+    Only a hash is stored (the code is shown once, on the letter). It works once and only until
+    ``expires_at`` (30 days); issuing a new one for the same person ends the old one.
+    """
+
+    __tablename__ = "setup_code"
+    __table_args__ = (
+        Index("ix_setup_code_lookup", "lookup"),
+        personal_data(subject=("user_id",), mentions=("issued_by_id",), erase="delete"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    #: The first characters of the code's SHA-256, to find the row without scanning every hash.
+    lookup: Mapped[str] = mapped_column(String(16))
+    #: The full hash of the code (compared in constant time).
+    code_hash: Mapped[str] = mapped_column(String(128))
+    #: ``letter`` (printed) or ``email``.
+    sent_by: Mapped[str] = mapped_column(String(10))
+    issued_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[Optional[datetime]]
