@@ -134,6 +134,7 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.accounts.views import bp as accounts_bp
     from eduplatform.admin.views import bp as admin_bp
     from eduplatform.agreements.views import bp as agreements_bp
+    from eduplatform.classroom.consent_views import bp as consent_register_bp
     from eduplatform.classroom.views import bp as classroom_bp
     from eduplatform.compliance.certificate_views import bp as certificates_bp
     from eduplatform.compliance.views import bp as compliance_bp
@@ -142,14 +143,21 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.people.manage_views import bp as manage_people_bp
     from eduplatform.people.views import bp as people_bp
     from eduplatform.reports.audit_views import bp as audits_bp
+    from eduplatform.reports.consent_views import bp as consent_reports_bp
     from eduplatform.reports.views import bp as reports_bp
+    from eduplatform.roster.invitation_views import bp as invitations_bp
     from eduplatform.roster.views import bp as roster_bp
     from eduplatform.signin.views import bp as signin_bp
+    from eduplatform.workshops.session_views import bp as workshop_sessions_bp
+    from eduplatform.workshops.views import bp as workshops_bp
 
     for blueprint in (accounts_bp, learning_bp, agreements_bp, people_bp, health_bp, classroom_bp, roster_bp,
                       signin_bp, reports_bp, audits_bp, manage_people_bp, admin_bp, compliance_bp,
-                      certificates_bp):
+                      certificates_bp, consent_register_bp, consent_reports_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(invitations_bp)
+    app.register_blueprint(workshops_bp)
+    app.register_blueprint(workshop_sessions_bp)
 
 
 def _security_headers(response: Any) -> Any:

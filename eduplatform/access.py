@@ -82,6 +82,10 @@ class Permission(StrEnum):
     VIEW_TRAINING_RECORD = "view_training_record"
     #: Record training done elsewhere and set the school's own training periods.
     MANAGE_TRAINING = "manage_training"
+    #: Schedule and cancel the school's workshops for parents, and see who registered and came.
+    RUN_WORKSHOPS = "run_workshops"
+    #: Parents: register for their school's workshops (or join the waiting list) and cancel their place.
+    ATTEND_WORKSHOPS = "attend_workshops"
 
 
 _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
@@ -90,20 +94,21 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.PUPIL: frozenset(_LEARNERS),
     Role.STAFF: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.TEACH_CLASSES}),
     Role.GOVERNOR: frozenset(_LEARNERS | {Permission.READ_AUDIT}),
-    Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.SEE_OWN_CHILDREN}),
+    Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.SEE_OWN_CHILDREN,
+                                        Permission.ATTEND_WORKSHOPS}),
     Role.VISITOR: frozenset(_LEARNERS),
     Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                                              Permission.TEACH_CLASSES, Permission.IMPORT_ROSTER,
                                              Permission.EXPORT_RECORDS, Permission.EDIT_AUDIT, Permission.READ_AUDIT,
                                              Permission.VIEW_ACCESS_LOG, Permission.MANAGE_PEOPLE,
                                              Permission.MANAGE_SCHOOL_SETTINGS, Permission.VIEW_TRAINING_RECORD,
-                                             Permission.MANAGE_TRAINING}),
+                                             Permission.MANAGE_TRAINING, Permission.RUN_WORKSHOPS}),
     Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                                 Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_TRAINING_RECORD}),
     Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                            Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_ACCESS_LOG,
                            Permission.MANAGE_PEOPLE, Permission.MANAGE_SCHOOL_SETTINGS, Permission.MANAGE_SCHOOLS,
-                           Permission.VIEW_TRAINING_RECORD, Permission.MANAGE_TRAINING}),
+                           Permission.VIEW_TRAINING_RECORD, Permission.MANAGE_TRAINING, Permission.RUN_WORKSHOPS}),
 }
 
 

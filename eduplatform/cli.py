@@ -24,12 +24,14 @@ def register_commands(app: Flask) -> None:
     from eduplatform.records.cli import register as register_records_commands
     from eduplatform.reports.cli import register as register_reports_commands
     from eduplatform.roster.cli import register as register_roster_commands
+    from eduplatform.workshops.cli import register as register_workshop_commands
 
     register_people_commands(app)
     register_roster_commands(app)
     register_records_commands(app)
     register_reports_commands(app)
     register_compliance_commands(app)
+    register_workshop_commands(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:

@@ -37,6 +37,8 @@ LIMITS: dict[str, tuple[str, str, tuple[str, ...] | None]] = {
     "accounts.sso_callback": ("30 per minute", "every", None),
     # Checking a certificate's code (public): enough for an employer checking a stack, too few to guess codes.
     "certificates.verify": ("20 per minute;200 per day", "every", None),
+    # A parent's one-time set-up code (60 random bits): tries per address, enough for typing mistakes.
+    "invitations.setup_account": ("10 per minute;60 per hour", "every", ("POST",)),
 }
 #: Failed password sign-ins across the whole site from addresses nobody has ever signed in from: a
 #: spread-out guessing run (many addresses, a few tries each) stops here, while schools' own

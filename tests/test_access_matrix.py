@@ -16,12 +16,15 @@ from eduplatform.catalogue import current_catalogue
 from eduplatform.records.grading import grade
 from eduplatform.records.services import record_quiz_attempt
 from eduplatform.roles import Role
-from tests.access import admin, certificates, classroom, compliance, reports, roster, signin
+from tests.access import admin, certificates, classroom, compliance, consents, invitations, reports, roster, signin
+from tests.access import workshop_sessions as sessions_access
+from tests.access import workshops as workshops_access
 from tests.access.common import ROLES, Case, everyone
 from tests.conftest import Auth, run_in_app
 
 #: Feature modules that add their own routes and objects to the matrix.
-FEATURES = (roster, signin, classroom, reports, admin, certificates, compliance)
+FEATURES = (roster, signin, classroom, reports, admin, certificates, compliance, invitations, consents,
+            workshops_access, sessions_access)
 
 #: Endpoints anyone may use without signing in. Keep this list short.
 PUBLIC_ENDPOINTS = {"accounts.login", "accounts.verify_code", "health.healthz", "static",
@@ -30,7 +33,9 @@ PUBLIC_ENDPOINTS = {"accounts.login", "accounts.verify_code", "health.healthz", 
                     # Picture sign-in: a child with no password taps class, name, pictures.
                     "signin.find_class", "signin.class_page", "signin.pupil_pictures", "signin.tap_picture",
                     # Checking a certificate's code: employers and inspectors have no account here.
-                    "certificates.verify_form", "certificates.verify"}
+                    "certificates.verify_form", "certificates.verify",
+                    # A parent's one-time set-up code from their invitation letter or email.
+                    "invitations.setup_account"}
 
 
 #: For ks2 content: only its pupils; other learners "not found"; non-learners "forbidden".

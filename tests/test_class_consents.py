@@ -54,19 +54,24 @@ def test_photo_items_come_from_the_curriculum_not_the_code(app, real_app) -> Non
     assert labels == ["Displays", "Website", "Social media", "Local press"]
 
 
-def test_the_newest_decision_counts_when_parents_disagree(app, grid) -> None:
+def test_when_parents_disagree_no_wins_and_a_parents_later_no_withdraws_their_yes(app, grid) -> None:
+    """The class grid follows the consent register's rule: each parent's newest choice, and "no" when
+    any parent says no, whichever of them answered last."""
     first, second, third = grid["pupils"]
     decide(app, grid["mum"], first, True, minutes_ago=30)
-    decide(app, grid["dad"], first, False, minutes_ago=10)  # the other parent, later: No counts
+    decide(app, grid["dad"], first, False, minutes_ago=10)  # the other parent, later: no
     decide(app, grid["dad"], second, False, minutes_ago=30)
-    decide(app, grid["mum"], second, True, minutes_ago=5)   # and the other way round
+    decide(app, grid["mum"], second, True, minutes_ago=5)   # the other way round: still no
+    decide(app, grid["mum"], third, True, minutes_ago=30)
+    decide(app, grid["mum"], third, False, minutes_ago=20)  # withdrawn
+    decide(app, grid["mum"], third, True, minutes_ago=10)   # and given again
     with app.test_request_context():
         from flask_login import login_user
 
         teacher = db.session.get(type(grid["teacher"]), grid["teacher"].id)
         login_user(teacher)
         found = consent_choices_for_many(teacher, [p.id for p in grid["pupils"]], [PHOTOS], AcademicYear.current())
-    assert found == {first.id: {PHOTOS: False}, second.id: {PHOTOS: True}, third.id: {}}
+    assert found == {first.id: {PHOTOS: False}, second.id: {PHOTOS: False}, third.id: {PHOTOS: True}}
 
 
 def test_only_children_the_actor_may_see_are_read(app, grid, make_user) -> None:

@@ -96,3 +96,31 @@ def test_adults_have_email_addresses_and_last_years_audit_is_signed(demo) -> Non
                                                          AuditReview.academic_year == last_year.start_year))
     figures = {(figure["section"], figure["measure"]) for figure in review.frozen["figures"]}
     assert {("staff", "refresher"), ("staff", "dsl_in_date"), ("staff", "governors_trained")} <= figures
+
+
+@pytest.mark.usefixtures("in_app")
+def test_the_demo_has_a_past_workshop_with_attendance_and_feedback_and_a_coming_one_with_places(demo) -> None:
+    from eduplatform.records.models import CompletionMethod, ModuleCompletion
+    from eduplatform.workshops.models import Workshop, WorkshopFeedback, WorkshopRegistration
+
+    workshops = db.session.scalars(select(Workshop).where(Workshop.school_id == demo["school_id"])
+                                   .order_by(Workshop.starts_at)).all()
+    assert len(workshops) == 2
+    past, coming = workshops
+    assert past.ends_at < utcnow() < coming.starts_at and past.join_code is None
+    registrations = db.session.scalars(select(WorkshopRegistration).where(
+        WorkshopRegistration.workshop_id == past.id)).all()
+    came = [r for r in registrations if r.attended_at is not None]
+    assert len(registrations) == 10 and len(came) == 7  # three are offered the self-study version
+    feedback = db.session.scalars(select(WorkshopFeedback).where(WorkshopFeedback.workshop_id == past.id)).all()
+    assert len(feedback) == 5 and {f.user_id for f in feedback} <= {r.user_id for r in came}
+    attended = db.session.scalars(select(ModuleCompletion).where(
+        ModuleCompletion.module_id == past.module_id, ModuleCompletion.method == CompletionMethod.ATTENDED,
+        ModuleCompletion.academic_year == AcademicYear.containing(past.starts_at).start_year,
+        ModuleCompletion.user_id.in_([r.user_id for r in came]))).all()
+    assert attended and all(local_date(c.completed_at, "Europe/London") == local_date(past.starts_at, "Europe/London")
+                            for c in attended)
+    parent = db.session.scalar(select(User).where(User.username == "parent"))
+    assert parent.id in {r.user_id for r in came}
+    assert db.session.scalar(select(WorkshopRegistration).where(
+        WorkshopRegistration.workshop_id == coming.id, WorkshopRegistration.user_id == parent.id)) is not None

@@ -19,12 +19,9 @@ class LoginForm(BaseForm):
     submit = SubmitField(_l("Sign in"))
 
 
-class ChangePasswordForm(BaseForm):
-    current_password = PasswordField(
-        _l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))],
-        render_kw={"autocomplete": "current-password"}, keep_whitespace=True,
-    )
-    new_password = PasswordField(
+def new_password_field() -> PasswordField:
+    """The new password of every form that chooses one (declare it where it should come in the form)."""
+    return PasswordField(
         _l("New password"),
         validators=[
             DataRequired(message=_l("Choose a new password.")),
@@ -33,11 +30,24 @@ class ChangePasswordForm(BaseForm):
         ],
         render_kw={"autocomplete": "new-password"}, keep_whitespace=True,
     )
-    confirm_password = PasswordField(
+
+
+def confirm_password_field() -> PasswordField:
+    """The new password typed again (after :func:`new_password_field`)."""
+    return PasswordField(
         _l("New password again"),
         validators=[EqualTo("new_password", message=_l("The two new passwords are not the same."))],
         render_kw={"autocomplete": "new-password"}, keep_whitespace=True,
     )
+
+
+class ChangePasswordForm(BaseForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(message=_l("Enter your current password."))],
+        render_kw={"autocomplete": "current-password"}, keep_whitespace=True,
+    )
+    new_password = new_password_field()
+    confirm_password = confirm_password_field()
     submit = SubmitField(_l("Change password"))
 
 

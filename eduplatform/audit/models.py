@@ -45,6 +45,8 @@ class AuditAction(StrEnum):
     #: Training done elsewhere (a local authority course) was recorded for a person, or removed.
     TRAINING_RECORDED_ELSEWHERE = "training_recorded_elsewhere"
     TRAINING_ELSEWHERE_REMOVED = "training_elsewhere_removed"
+    #: Parents' invitations (one-time set-up codes) were printed as letters or emailed, for a class.
+    INVITATIONS_ISSUED = "invitations_issued"
 
 
 class AuditEvent(Base):

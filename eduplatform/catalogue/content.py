@@ -216,8 +216,8 @@ def read_module_content(folder: Path, module_id: str, locale: str, links: LinkCo
     module = links.curriculum.modules[module_id]
     path = folder / "module.yaml"
     data = read_yaml(path, problems)
-    if not isinstance(data, dict) or not check_keys(path, "module", data, {"title", "summary"}, {"outcomes"},
-                                                    problems):
+    if not isinstance(data, dict) or not check_keys(path, "module", data, {"title", "summary"},
+                                                    {"outcomes", "at_home"}, problems):
         return None
     outcomes = {str(k): str(v) for k, v in (data.get("outcomes") or {}).items()}
     for outcome in module.outcomes:
@@ -236,7 +236,39 @@ def read_module_content(folder: Path, module_id: str, locale: str, links: LinkCo
     if module.has_quiz and (folder / "quiz.yaml").exists():
         quiz = read_quiz(folder / "quiz.yaml", module_id, locale, links)
     return ModuleContent(module_id=module_id, title=str(data["title"]), summary=str(data["summary"]),
-                         outcomes=MappingProxyType(outcomes), lessons=tuple(lessons), quiz=quiz, locale=locale)
+                         outcomes=MappingProxyType(outcomes), lessons=tuple(lessons), quiz=quiz, locale=locale,
+                         at_home=read_at_home(path, data.get("at_home"), problems))
+
+
+#: The length of one "talk about it at home" prompt: a sentence or two.
+AT_HOME_LENGTH = (10, 300)
+
+#: Marks of HTML or Markdown: prompts are plain text, shown as written.
+_MARKUP = re.compile(r"[<>*_`#\[\]]|^\s*(?:[-+]\s|\d+\.\s)")
+
+
+def read_at_home(path: Path, raw: Any, problems: Problems) -> tuple[str, ...]:
+    """The parents' "talk about it at home" prompts of a module: plain text, trimmed, a sentence or two."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        problems.add(path, "'at_home' must be a list of prompts for parents")
+        return ()
+    prompts = []
+    shortest, longest = AT_HOME_LENGTH
+    for number, item in enumerate(raw, start=1):
+        where = f"at_home prompt #{number}"
+        if not isinstance(item, str):
+            problems.add(path, f"{where}: must be text")
+            continue
+        text = " ".join(item.split())
+        if not shortest <= len(text) <= longest:
+            problems.add(path, f"{where}: must be {shortest}-{longest} characters long, not {len(text)}")
+        elif _MARKUP.search(text):
+            problems.add(path, f"{where}: must be plain text, without HTML or Markdown")
+        else:
+            prompts.append(text)
+    return tuple(prompts)
 
 
 def read_agreement_content(path: Path, agreement_id: str, locale: str, links: LinkContext) -> AgreementContent | None:

@@ -193,6 +193,8 @@ class ModuleContent:
     lessons: tuple[Lesson, ...]
     quiz: Quiz | None
     locale: str
+    #: "Talk about it at home": plain-text conversation prompts for parents (pupil modules have three).
+    at_home: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Programme-level checks printed by ``flask check-content``: strand coverage and reading level."""
+"""Programme-level checks printed by ``flask check-content``: strand coverage, reading level, prompts."""
 
 from __future__ import annotations
 
@@ -72,6 +72,28 @@ def missing_discussion_prompts(catalogue: Catalogue) -> list[str]:
     return problems
 
 
+#: How many "talk about it at home" prompts each pupil module gives parents.
+AT_HOME_PROMPTS = 3
+
+
+def missing_at_home_prompts(catalogue: Catalogue) -> list[str]:
+    """Pupil modules (KS1-KS4) need exactly three "talk about it at home" prompts for parents."""
+    problems = []
+    checked: set[str] = set()
+    for audience in catalogue.audiences.values():
+        if audience.learners is not Learners.PUPILS:
+            continue
+        for module in catalogue.modules_for((audience.id,)):
+            if module.id in checked:
+                continue
+            checked.add(module.id)
+            count = len(catalogue.module_content(module.id, catalogue.fallback_locale).at_home)
+            if count != AT_HOME_PROMPTS:
+                problems.append(f"module '{module.id}': {count} 'at_home' prompt(s) for parents, "
+                                f"needs exactly {AT_HOME_PROMPTS}")
+    return problems
+
+
 def programme_problems(catalogue: Catalogue) -> list[str]:
     """What keeps the programme from being complete and age-appropriate."""
     problems = []
@@ -80,6 +102,7 @@ def programme_problems(catalogue: Catalogue) -> list[str]:
             if count == 0 or row.questions_per_strand[strand] == 0:
                 problems.append(f"audience '{row.audience_id}': no module with quiz questions covers strand '{strand}'")
     problems += missing_discussion_prompts(catalogue)
+    problems += missing_at_home_prompts(catalogue)
     levels = reading_levels(catalogue)
     for audience in catalogue.audiences.values():
         limit = MAX_READING_GRADE.get(audience.age_band or "")

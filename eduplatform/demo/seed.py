@@ -164,7 +164,7 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
                    year_group=rng.randint(0, 6))
     if with_history:
         _add_history(school, DemoStaff(coordinator=coordinator, deputy=teacher, new_starter=new_staff,
-                                       governor=governor), classes, year, rng)
+                                       governor=governor), classes, year, rng, parent)
     return accounts
 
 
@@ -181,12 +181,14 @@ def demo_email(name: str, roles: set[Role], school_domain: str | None) -> str | 
 
 
 def _add_history(school: School, named: DemoStaff, classes: dict[int, SchoolClass], year: AcademicYear,
-                 rng: random.Random) -> None:
+                 rng: random.Random, parent: User) -> None:
     """Last year's records and signed audit, this year's autumn term under way (see demo/history.py),
-    and the staff's and governors' training over the years (demo/training.py)."""
+    the staff's and governors' training over the years (demo/training.py), and the parents'
+    workshops: one held with its register and feedback, one coming (demo/workshops.py)."""
     from eduplatform.catalogue import current_catalogue
     from eduplatform.demo.history import DemoHistory, sign_last_years_audit
     from eduplatform.demo.training import DemoTraining, date_certificates
+    from eduplatform.demo.workshops import add_demo_workshops
 
     catalogue = current_catalogue()
     history = DemoHistory(school, catalogue, rng, year)
@@ -201,4 +203,5 @@ def _add_history(school: School, named: DemoStaff, classes: dict[int, SchoolClas
     history.year_of_records(year, classes, finished=False)
     history.date_this_years_records(training.today)
     training.write_this_years_training()
+    add_demo_workshops(school, named.deputy, parent, rng, training.today)
     date_certificates(school, catalogue)

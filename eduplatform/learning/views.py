@@ -27,6 +27,7 @@ from eduplatform.records.grading import grade
 from eduplatform.schools.help import where_to_get_help
 from eduplatform.schools.years import current_year, requested_year, time_zone_of
 from eduplatform.signin.pictures import picture_first
+from eduplatform.workshops.queries import dashboard_cards
 
 bp = Blueprint("learning", __name__)
 
@@ -77,6 +78,7 @@ def dashboard() -> str:
         pictures={module.id: module_picture(catalogue.module_content(module.id, str(get_locale())))
                   for module in modules},
         pupil_progress=pupil_progress(current_user, modules, statuses),
+        workshop_cards=dashboard_cards(current_user, catalogue, str(get_locale()), utcnow()),
     )
 
 

@@ -7,17 +7,19 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
 
+from eduplatform.academic_year import local_date
 from eduplatform.access import Permission, can, get_visible_user_or_404, may_manage_person, requires
 from eduplatform.accounts.queries import children_of
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
-from eduplatform.db import db
+from eduplatform.db import db, utcnow
 from eduplatform.forms import EmptyForm
+from eduplatform.people.at_home import to_talk_about
 from eduplatform.people.queries import PAGE_SIZE, people_in_scope
 from eduplatform.records import queries
 from eduplatform.roles import Role
-from eduplatform.schools.years import requested_year
+from eduplatform.schools.years import requested_year, time_zone_of
 
 bp = Blueprint("people", __name__)
 
@@ -66,21 +68,28 @@ def show_person(user_id: int) -> str:
 @bp.route("/my-children")
 @requires(Permission.SEE_OWN_CHILDREN)
 def my_children() -> str:
-    """A parent's own page: each linked child's modules this year, agreement and photo consents. Parents."""
+    """A parent's own page, parents only: each linked child's modules done this year (done or not, never
+    scores), agreement, "talk about it at home" prompts for this term's modules, and photo consents."""
     catalogue = current_catalogue()
     locale = str(get_locale())
     year = requested_year(current_user)
     children = children_of(current_user)
-    modules = {child.id: catalogue.modules_for(catalogue.audience_ids_of(child)) for child in children}
+    modules = {child.id: catalogue.in_term_order(catalogue.modules_for(catalogue.audience_ids_of(child)))
+               for child in children}
     agreements = {child.id: catalogue.agreements_for(catalogue.audience_ids_of(child)) for child in children}
     all_modules = {module.id: module for items in modules.values() for module in items}.values()
     all_agreements = {item.id: item for items in agreements.values() for item in items}.values()
     consent_forms = [(agreement, catalogue.agreement_content(agreement.id, locale)) for agreement in
                      catalogue.agreements_for(catalogue.audience_ids_of(current_user))
                      if catalogue.agreement_content(agreement.id, locale).consents]
+    module_statuses = queries.module_statuses_for_many(current_user, [c.id for c in children], all_modules, year)
+    time_zone = time_zone_of(current_user.school)
+    today = local_date(utcnow(), time_zone)
+    at_home = {child.id: to_talk_about(catalogue, modules[child.id], module_statuses[child.id], locale, today,
+                                       time_zone) for child in children}
     return render_template(
         "people/my_children.html", children=children, year=year, modules=modules, agreements=agreements,
-        module_statuses=queries.module_statuses_for_many(current_user, [c.id for c in children], all_modules, year),
+        module_statuses=module_statuses, at_home=at_home, viewing_this_year=today in year,
         agreement_statuses=queries.agreement_statuses_for_many(current_user, [c.id for c in children],
                                                                all_agreements, catalogue, year),
         consents=queries.current_consents([child.id for child in children]), consent_forms=consent_forms)

@@ -202,31 +202,33 @@ def current_consents(child_ids: Iterable[int]) -> dict[tuple[int, str], bool]:
 
 def consent_choices_for_many(actor: Any, child_ids: Iterable[int], items: Iterable[tuple[str, str]],
                              year: AcademicYear | None = None) -> dict[int, dict[tuple[str, str], bool]]:
-    """Each child's current choice on each consent item ``(agreement id, consent id)``: one query
-    however many children and items.
+    """Each child's current choice on each consent item ``(agreement id, consent id)`` for the people
+    who use photos (teachers): one query however many children and items.
 
-    The newest decision per child and item counts, whichever parent made it (the rule of
-    :func:`current_consents` and of the consent export). An item nobody has answered is left out of
-    the child's mapping. Only children the actor may see in ``year`` are read; anyone else shows
-    nothing answered.
+    Each parent's newest decision counts for that parent (a later "no" withdraws a "yes"), and when
+    a child's parents disagree, "no" wins: a photo is used only when no parent has said no. The
+    consent register (:mod:`eduplatform.classroom.consent_register`) follows the same rule. An item
+    nobody has answered is left out of the child's mapping. Only children the actor may see in
+    ``year`` are read; anyone else shows nothing answered.
     """
     child_ids, items = list(child_ids), list(dict.fromkeys(items))
     found: dict[int, dict[tuple[str, str], bool]] = {child_id: {} for child_id in child_ids}
     if not child_ids or not items:
         return found
     cd = ConsentDecision
-    newest = func.row_number().over(partition_by=(cd.child_id, cd.agreement_id, cd.consent_id),
+    newest = func.row_number().over(partition_by=(cd.child_id, cd.parent_id, cd.agreement_id, cd.consent_id),
                                     order_by=(cd.decided_at.desc(), cd.id.desc())).label("newest")
-    latest = (select(cd.child_id, cd.agreement_id, cd.consent_id, cd.given, newest)
+    latest = (select(cd.child_id, cd.agreement_id, cd.consent_id, case((cd.given, 1), else_=0).label("yes"), newest)
               .where(cd.child_id.in_(child_ids), cd.agreement_id.in_(sorted({a for a, _ in items})),
                      cd.consent_id.in_(sorted({c for _, c in items})), visible_records(actor, cd.child_id, year))
               .subquery("latest_consent"))
     wanted = set(items)
-    for child_id, agreement_id, consent_id, given in db.session.execute(
-            select(latest.c.child_id, latest.c.agreement_id, latest.c.consent_id, latest.c.given)
-            .where(latest.c.newest == 1)):
+    for child_id, agreement_id, consent_id, every_parent_said_yes in db.session.execute(
+            select(latest.c.child_id, latest.c.agreement_id, latest.c.consent_id, func.min(latest.c.yes))
+            .where(latest.c.newest == 1)
+            .group_by(latest.c.child_id, latest.c.agreement_id, latest.c.consent_id)):
         if (agreement_id, consent_id) in wanted:
-            found[child_id][(agreement_id, consent_id)] = bool(given)
+            found[child_id][(agreement_id, consent_id)] = bool(every_parent_said_yes)
     return found
 
 

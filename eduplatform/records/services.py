@@ -130,6 +130,18 @@ def record_attendance(kind: AttendanceKind, leader: User, school_id: int, presen
     return attendance
 
 
+def add_attendee(attendance: Attendance, person: User) -> None:
+    """Add one more person to a group's attendance (nothing happens when they are already on it).
+
+    Callers: workshops, as attendees arrive one by one (:mod:`eduplatform.workshops.attendance`).
+    """
+    already = db.session.scalar(select(exists().where(Attendee.attendance_id == attendance.id,
+                                                      Attendee.user_id == person.id)))
+    if not already:
+        db.session.add(Attendee(attendance_id=attendance.id, user_id=person.id))
+        db.session.flush()
+
+
 def record_teacher_led_session(teacher: User, school_class: SchoolClass, module: Module, present: list[User],
                                year: AcademicYear) -> Attendance:
     """The teacher taught ``module`` to the class: every pupil present completes it, teacher-led.

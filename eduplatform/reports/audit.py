@@ -29,7 +29,8 @@ class Figure:
     strand: str | None = None
     term: str | None = None
     school: str | None = None
-    #: "percent" (0-100), "count" or "score" (mean percentage of right answers).
+    #: "percent" (0-100), "count", "score" (mean percentage of right answers) or "rating" (mean of
+    #: answers from 1 to 5, one decimal: ``count`` is their sum and ``total`` how many answered).
     unit: str = "percent"
     value: float | None = None
     count: int | None = None

@@ -18,6 +18,7 @@ from eduplatform.reports.audit import ActionItem, AspectReview, Audit, MissedQue
 from eduplatform.reports.audit_counts import YearCounts, count_year
 from eduplatform.reports.audit_figures import FigureMaker, build_figures
 from eduplatform.reports.audit_training import count_training
+from eduplatform.reports.audit_workshops import count_workshops
 from eduplatform.reports.evidence import draft
 from eduplatform.reports.models import AuditReview
 from eduplatform.reports.scope import Scope, build_scope
@@ -71,9 +72,11 @@ def build_audit(scope: Scope, catalogue: Catalogue, locale: str, review: AuditRe
 
 
 def _counts(scope: Scope, catalogue: Catalogue, settings: dict[str, str], current_start: int) -> YearCounts:
-    """The year's records counted, with the staff and governor training as it stood on the audit's day."""
+    """The year's records counted, with the staff and governor training as it stood on the audit's day
+    and the parents' workshops held by then."""
     counts = count_year(scope, current_start, settings.get("class_signing_audience"))
     counts.training, counts.induction_new = count_training(scope, catalogue, settings)
+    counts.workshops = count_workshops(scope)
     return counts
 
 

@@ -19,6 +19,7 @@ from eduplatform.db import db
 from eduplatform.records.models import Attendance, AttendanceKind, Attendee, QuizAnswer, QuizAttempt
 from eduplatform.reports import population as pop
 from eduplatform.reports import rows as records
+from eduplatform.reports.audit_workshops import WorkshopTally
 from eduplatform.reports.scope import Scope, plan_for_whole_populations
 from eduplatform.schools.models import SchoolClass
 
@@ -57,6 +58,8 @@ class YearCounts:
     training: dict[Key, dict[str, int]] = field(default_factory=dict)
     #: (school,) -> (children, children with at least one consent decision returned).
     consents: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    #: (school,) -> parents' workshops held, attendances, families reached, feedback (see audit_workshops).
+    workshops: dict[Key, WorkshopTally] = field(default_factory=dict)
     class_signings: list[ClassSigning] = field(default_factory=list)
 
 

@@ -3,16 +3,19 @@
 Pure functions over :class:`eduplatform.reports.audit_counts.YearCounts` (no queries), so the
 same figures come out for the page, the PDF, the CSV and the JSON. The staff and governor
 training figures ("in date", "overdue", new starters inducted) read the training rules' tallies
-(:mod:`eduplatform.reports.audit_training`); the programme's per-module figures read the records.
+(:mod:`eduplatform.reports.audit_training`); the programme's per-module figures read the records;
+the parents' workshop figures read the workshops held (:mod:`eduplatform.reports.audit_workshops`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import fields
 from typing import Any
 
 from eduplatform.reports.audit import Figure, percent
 from eduplatform.reports.audit_counts import YearCounts
+from eduplatform.reports.audit_workshops import WorkshopTally
 
 #: A measure: given the year's counts and the schools counted, (count, total) or None when it does not apply.
 Measure = Callable[[YearCounts, set[int] | None], "tuple[int, int] | None"]
@@ -83,6 +86,19 @@ def training(counts: YearCounts, schools: set[int] | None, module: str) -> dict[
     return total
 
 
+def workshops(counts: YearCounts, schools: set[int] | None) -> WorkshopTally:
+    """The parents' workshop tallies of the schools counted, added up."""
+    found = [tally for (school_id,), tally in counts.workshops.items() if _in(schools, school_id)]
+    return WorkshopTally(**{f.name: sum(getattr(tally, f.name) for tally in found) for f in fields(WorkshopTally)})
+
+
+def mean(points: int | None, answers: int | None) -> float | None:
+    """``points`` over ``answers`` with one decimal, or None when nobody answered."""
+    if not answers or points is None:
+        return None
+    return round(points / answers, 1)
+
+
 def people(counts: YearCounts, schools: set[int] | None, audience: str) -> int:
     return sum(n for (school_id, audience_id), n in counts.people.items()
                if _in(schools, school_id) and audience_id == audience)
@@ -97,7 +113,10 @@ class FigureMaker:
 
     def add(self, section: str, measure_name: str, measure: Measure, *, unit: str = "percent",
             **keys: Any) -> None:
-        """Add a ratio (or a count, with ``unit="count"``), skipping it when neither year has data."""
+        """Add a ratio (or a count, with ``unit="count"``), skipping it when neither year has data.
+
+        ``unit="rating"``: the measure gives (points, answers) and the value is their mean, one decimal.
+        """
         now, before = measure(self.now, self.schools), measure(self.before, self.schools)
         if now is None and before is None:
             return
@@ -105,6 +124,8 @@ class FigureMaker:
         previous_count, previous_total = before if before is not None else (None, None)
         if unit == "count":
             value, previous = count, previous_count
+        elif unit == "rating":
+            value, previous = mean(count, total), mean(previous_count, previous_total)
         else:
             value, previous = percent(count, total), percent(previous_count, previous_total)
         self.figures.append(Figure(
@@ -241,4 +262,28 @@ def build_figures(maker: FigureMaker, programme: Any, settings: dict[str, str], 
         if home_school:
             maker.add("parents", "home_school_agreement", signed_of([parents], home_school), audience=parents,
                       item=home_school)
+    _add_workshop_figures(maker)
     maker.add("parents", "consents_returned", consents)
+
+
+def _add_workshop_figures(maker: FigureMaker) -> None:
+    """Workshops held, attendances, families reached and feedback: when either year held a workshop."""
+    if not (workshops(maker.now, maker.schools).held or workshops(maker.before, maker.schools).held):
+        return
+
+    def count_of(name: str) -> Measure:
+        return lambda counts, schools: (getattr(workshops(counts, schools), name), 0)
+
+    def reached(counts: YearCounts, schools: set[int] | None) -> tuple[int, int] | None:
+        tally = workshops(counts, schools)
+        return (tally.parents_reached, tally.parents) if tally.parents else None
+
+    def usefulness(counts: YearCounts, schools: set[int] | None) -> tuple[int, int] | None:
+        tally = workshops(counts, schools)
+        return (tally.usefulness_points, tally.feedback_answers) if tally.feedback_answers else None
+
+    maker.add("parents", "workshops_held", count_of("held"), unit="count")
+    maker.add("parents", "workshop_attendances", count_of("attendances"), unit="count")
+    maker.add("parents", "families_reached", reached)
+    maker.add("parents", "workshop_feedback_average", usefulness, unit="rating")
+    maker.add("parents", "workshop_feedback_answers", count_of("feedback_answers"), unit="count")

@@ -47,4 +47,9 @@ MEASURE_LABELS = {
     "workshop_completed": _l("Workshop completed"),
     "workshop_attended": _l("Workshop completions by attending"),
     "home_school_agreement": _l("Home-school agreement returned"),
+    "workshops_held": _l("Parents' workshops held"),
+    "workshop_attendances": _l("Attendances at parents' workshops"),
+    "families_reached": _l("Families reached: parents who attended a workshop"),
+    "workshop_feedback_average": _l("Workshop feedback: average usefulness (1 to 5)"),
+    "workshop_feedback_answers": _l("Workshop feedback answers"),
 }

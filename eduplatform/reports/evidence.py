@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from eduplatform.i18n import _
+from eduplatform.i18n import _, ngettext
 from eduplatform.reports.audit import Audit, Figure
 
 
@@ -128,7 +128,18 @@ def parent_engagement(audit: Audit) -> str:
     if (returned := _share(returns)) is not None:
         sentence += " " + _("%(count)s of %(total)s parents (%(percent)s%%) returned the home-school agreement.",
                             **returned)
-    return sentence + _last_year(workshops)
+    return sentence + _workshops_held(audit) + _last_year(workshops)
+
+
+def _workshops_held(audit: Audit) -> str:
+    """How many workshops were held and the share of parents who came (empty when none was held)."""
+    held = audit.figure("parents", "workshops_held")
+    reached = _share(audit.figure("parents", "families_reached"))
+    if held is None or not held.count or reached is None:
+        return ""
+    return " " + ngettext("%(num)s workshop was held; %(count)s of %(total)s parents (%(percent)s%%) attended it.",
+                          "%(num)s workshops were held; %(count)s of %(total)s parents (%(percent)s%%) attended "
+                          "at least one.", held.count, **reached)
 
 
 def consent_returns(audit: Audit) -> str:

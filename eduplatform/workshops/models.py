@@ -57,6 +57,9 @@ class Workshop(Base):
     created_by_id: Mapped[Optional[int]] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     cancelled_at: Mapped[Optional[datetime]]
+    #: When the coordinator emailed the invitation to the school's parents, and to how many it went.
+    invited_at: Mapped[Optional[datetime]]
+    invited_count: Mapped[Optional[int]]
     #: The attendance record written when the host closes the register (or the first attendee joins).
     attendance_id: Mapped[Optional[int]] = mapped_column(ForeignKey("attendance.id"))
 

@@ -319,7 +319,7 @@ AXE_FAILING_IMPACTS = ("serious", "critical")
 AXE_TARGETS_SHOWN = 5
 #: How long a navigation may be held for axe to finish on the page it leaves, and how long the
 #: end of a test waits for axe to finish on the pages it ends on.
-AXE_WAIT_SECONDS = 10.0
+AXE_WAIT_SECONDS = 30.0
 #: Runs axe on the document and resolves to its serious and critical violations (null for a
 #: document that is not HTML). Runs on one document are chained, as axe runs one at a time.
 _AXE_RUN = """async ({tags, impacts}) => {
@@ -342,7 +342,7 @@ _AXE_WATCH = """(() => {
   const options = %(options)s;
   const token = window.__eduplatformAxeToken = `${Date.now()}-${Math.random()}`;
   const loaded = link => link.sheet ? null : new Promise(done => {
-    link.addEventListener('load', done); link.addEventListener('error', done); setTimeout(done, 5000);
+    link.addEventListener('load', done); link.addEventListener('error', done); setTimeout(done, 20000);
   });
   const styled = () => Promise.all([...document.querySelectorAll('link[rel~="stylesheet"]')].map(loaded));
   document.addEventListener('DOMContentLoaded', () => setTimeout(async () => {

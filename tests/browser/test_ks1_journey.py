@@ -103,7 +103,10 @@ def sign_in_with_pictures(page: Page, code: object, first: str, last: str, secre
 
 
 def assert_big(locator: Locator, what: str) -> None:
-    """Every element of ``locator`` is at least BIG x BIG pixels."""
+    """Every element of ``locator`` is at least BIG x BIG pixels (measured once the page and its
+    stylesheet have loaded: on a busy machine a box measured earlier is the unstyled one)."""
+    locator.page.wait_for_load_state("load")
+    locator.first.wait_for(state="visible")
     count = locator.count()
     assert count, f"no {what} on the page"
     for index in range(count):

@@ -27,9 +27,13 @@ def test_the_find_class_page_fits_a_phone(live_server: LiveServer, browser) -> N
 
 def test_a_parents_children_page_and_the_school_settings_fit_a_phone(live_server: LiveServer, browser) -> None:
     from eduplatform.accounts.services import create_user, link_parent
+    from eduplatform.catalogue import current_catalogue
     from eduplatform.db import db
+    from eduplatform.records.models import CompletionMethod
+    from eduplatform.records.services import record_completion_for
     from eduplatform.roles import Role
     from eduplatform.schools.services import create_school
+    from eduplatform.schools.years import current_year
 
     from .conftest import PASSWORD
 
@@ -40,12 +44,15 @@ def test_a_parents_children_page_and_the_school_settings_fit_a_phone(live_server
         child = create_user(username="phone.child", first_name="Cal", last_name="Child", roles={Role.PUPIL},
                             school_id=school.id, year_group=5)
         link_parent(parent, child)
-        create_user(username="phone.coordinator", first_name="Cora", last_name="Coord", school_id=school.id,
-                    roles={Role.COORDINATOR, Role.STAFF}, password=PASSWORD)
+        coordinator = create_user(username="phone.coordinator", first_name="Cora", last_name="Coord",
+                                  school_id=school.id, roles={Role.COORDINATOR, Role.STAFF}, password=PASSWORD)
+        db.session.flush()
+        record_completion_for(child, current_catalogue().modules["ks2-passwords"], current_year(child), coordinator,
+                              CompletionMethod.TEACHER_LED)  # so the page shows the "talk about it at home" prompts
         db.session.commit()
         school_id = school.id
     for width in (390, 1280):
-        for username, path, text in (("phone.parent", "/my-children", "Cal C."),
+        for username, path, text in (("phone.parent", "/my-children", "Make up a strong pretend password"),
                                      ("phone.coordinator", f"/schools/{school_id}/settings", "Phone Primary")):
             context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 844})
             try:
