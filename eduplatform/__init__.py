@@ -179,7 +179,7 @@ def _security_headers(response: Any) -> Any:
 
 
 def _register_template_helpers(app: Flask) -> None:
-    from flask_babel import format_date, format_datetime, get_locale
+    from flask_babel import format_date, format_datetime, format_time, get_locale
     from flask_login import current_user
 
     from eduplatform.access import Permission, can, shows_my_classes
@@ -201,4 +201,5 @@ def _register_template_helpers(app: Flask) -> None:
             "year_group_label": year_group_label,
             "format_date": format_date,
             "format_datetime": format_datetime,
+            "format_time": format_time,
         }

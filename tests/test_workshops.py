@@ -352,3 +352,14 @@ def test_a_refused_invitation_is_named_and_not_counted(mail_app: Flask, smtp: Sm
     assert "Not sent to: Ivy Test" in shown.get_data(as_text=True)
     with mail_app.app_context():
         assert db.session.get(Workshop, world["workshop"]).invited_count == 1
+
+
+def test_the_page_shows_the_schools_wall_clock_time_without_seconds_or_a_zone_name(app, auth: Auth, oak) -> None:
+    summer = datetime(2030, 7, 1, 17, 30)  # 18:30 in London (BST)
+    winter = datetime(2030, 12, 2, 18, 30)  # 18:30 in London (GMT)
+    ids = [_schedule(app, oak["school"].id, oak["staff"].id, moment) for moment in (summer, winter)]
+    auth.login(oak["parents"][0])
+    for workshop_id, day in zip(ids, ("July 1, 2030", "December 2, 2030"), strict=True):
+        page = auth.client.get(f"/workshops/{workshop_id}").get_data(as_text=True)
+        assert day in page and "6:30\u202fPM" in page.replace(" PM", "\u202fPM")
+        assert "Coordinated Universal Time" not in page and ":00\u202fPM" not in page and ":30:00" not in page
