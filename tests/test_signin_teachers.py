@@ -358,7 +358,8 @@ def test_a_code_works_until_the_end_of_the_school_day_unless_kept(app, client, a
         return school_class.sign_in_code_expires_at
 
     ends = run_in_app(app, make_today)
-    assert ends is not None and timedelta(hours=1) <= ends - utcnow() <= timedelta(hours=25)
+    # At least an hour from when the code was made (the clock has moved on a little since).
+    assert ends is not None and timedelta(minutes=59) <= ends - utcnow() <= timedelta(hours=25)
     code = reload(app, SchoolClass, ks1.id).sign_in_code
     assert client.get(f"/tap/{code}").status_code == 200
     run_in_app(app, expire)
