@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import smtplib
 import ssl
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.errors import MessageError
 from email.message import EmailMessage
@@ -248,3 +248,14 @@ def _describe(error: BaseException) -> str:
     if isinstance(error, smtplib.SMTPResponseException):
         return f"{error.smtp_code} {_text(error.smtp_error)}".strip()
     return str(error) or type(error).__name__
+
+
+def recipient_locale(own: str | None, school_default: str | None, offered: Sequence[str], site_default: str) -> str:
+    """The language of someone's emails: their own choice, else their school's, else the site's.
+
+    A language the site does not offer is passed over. Callers: every feature that emails people.
+    """
+    for candidate in (own, school_default):
+        if candidate and candidate in offered:
+            return candidate
+    return site_default

@@ -31,6 +31,7 @@ from eduplatform.compliance.models import ReminderSent
 from eduplatform.compliance.queries import LISTED_ROLES, PersonTraining, training_record
 from eduplatform.compliance.status import TrainingStatus
 from eduplatform.db import db
+from eduplatform.mail import recipient_locale
 from eduplatform.roles import Role
 from eduplatform.schools.models import School
 
@@ -126,17 +127,6 @@ class SchoolPlan:
     digest: Digest | None
     #: People who would have had an email (reminder or digest) but have no address.
     without_email: tuple[Recipient, ...]
-
-
-def recipient_locale(own: str | None, school_default: str | None, offered: Sequence[str], site_default: str) -> str:
-    """The language of someone's emails: their own choice, else their school's, else the site's.
-
-    A language the site does not offer is passed over.
-    """
-    for candidate in (own, school_default):
-        if candidate and candidate in offered:
-            return candidate
-    return site_default
 
 
 def plan_school(catalogue: Catalogue, school: School, today: date, offered: Sequence[str],

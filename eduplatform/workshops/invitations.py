@@ -22,7 +22,7 @@ from eduplatform.accounts.models import ParentLink, User, UserRole
 from eduplatform.catalogue.model import Catalogue
 from eduplatform.db import db, utcnow
 from eduplatform.i18n import _
-from eduplatform.mail import Mailer, MailError, Message, absolute_url
+from eduplatform.mail import Mailer, MailError, Message, absolute_url, recipient_locale
 from eduplatform.roles import Role
 from eduplatform.schools.models import School
 from eduplatform.workshops.models import RegistrationStatus, Workshop, WorkshopRegistration
@@ -67,7 +67,7 @@ def invitees(workshop: Workshop, school: School, catalogue: Catalogue, offered: 
     for parent in parents:
         if module is not None and not module.suits_children_in(frozenset(year_groups[parent.id])):
             continue
-        locale = next((c for c in (parent.locale, school.default_locale) if c and c in offered), site_default)
+        locale = recipient_locale(parent.locale, school.default_locale, offered, site_default)
         chosen.append(Invitee(parent.id, parent.first_name, parent.full_name, parent.email.strip(), locale))
     return chosen
 

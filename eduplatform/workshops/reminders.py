@@ -19,7 +19,7 @@ from eduplatform.accounts.models import User
 from eduplatform.catalogue.model import Catalogue
 from eduplatform.db import db
 from eduplatform.i18n import _
-from eduplatform.mail import Message, absolute_url
+from eduplatform.mail import Message, absolute_url, recipient_locale
 from eduplatform.schools.models import School
 from eduplatform.workshops.models import RegistrationStatus, Workshop, WorkshopRegistration
 from eduplatform.workshops.queries import local_time, to_utc
@@ -40,13 +40,6 @@ class Reminder:
     locale: str
 
 
-def _locale(own: str | None, school_default: str | None, offered: Sequence[str], site_default: str) -> str:
-    for candidate in (own, school_default):
-        if candidate and candidate in offered:
-            return candidate
-    return site_default
-
-
 def plan_reminders(school: School, today: date, offered: Sequence[str], site_default: str) -> list[Reminder]:
     """The reminders due for ``school`` on ``today`` (its local date): registered, not yet reminded."""
     tomorrow = datetime.combine(today + timedelta(days=1), datetime.min.time())
@@ -62,7 +55,7 @@ def plan_reminders(school: School, today: date, offered: Sequence[str], site_def
         .order_by(Workshop.starts_at, User.last_name, User.id))
     return [Reminder(registration_id, workshop, school, user.id, f"{user.first_name} {user.last_name}".strip(),
                      user.first_name, user.username, (user.email or "").strip() or None,
-                     _locale(user.locale, school.default_locale, offered, site_default))
+                     recipient_locale(user.locale, school.default_locale, offered, site_default))
             for registration_id, workshop, user in rows]
 
 

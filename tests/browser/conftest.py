@@ -291,6 +291,15 @@ def page(context: BrowserContext) -> Iterator[Page]:
     assert not script_errors, f"JavaScript errors on the page: {script_errors}"
 
 
+def sign_in_with_password(page: Page, username: str) -> None:
+    """Sign ``username`` in with the tests' password through the sign-in form and wait for the dashboard."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
 @pytest.fixture
 def sign_in() -> Callable[[Page, Person], None]:
     """Sign ``person`` in through the sign-in form of ``page`` and wait for their dashboard."""

@@ -14,7 +14,7 @@ from eduplatform.records.models import ConsentDecision
 from eduplatform.roles import Role
 from eduplatform.schools.services import assign_teacher, create_class, create_school, enrol_pupil
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in_with_password
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -48,14 +48,6 @@ def _seed(live_server: LiveServer, width: int) -> tuple[str, int, int]:
         return coordinator.username, school.id, school_class.id
 
 
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
 def _focused_id(page: Page) -> str:
     return page.evaluate("document.activeElement.id || document.activeElement.getAttribute('data-error-summary')")
 
@@ -71,7 +63,7 @@ def test_the_person_forms_error_summary_takes_focus_and_leads_to_each_field(live
         page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda error: errors.append(str(error)))
-        _sign_in(page, username)
+        sign_in_with_password(page, username)
         page.goto(f"/schools/{school_id}/people/new")
         assert page.locator("[data-error-summary]").count() == 0
         page.get_by_label("Last name").fill("Rahman")
@@ -110,7 +102,7 @@ def test_the_class_grid_shows_whether_each_pupil_may_appear_in_photos(live_serve
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        _sign_in(page, username)
+        sign_in_with_password(page, username)
         page.goto(f"/classes/{class_id}")
         grid = page.locator("table.grid")
         expect(grid.get_by_role("columnheader", name="May appear in photos")).to_be_visible()

@@ -19,10 +19,9 @@ from eduplatform.records.models import Certificate
 from eduplatform.roles import Role
 from eduplatform.schools.services import create_school
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in_with_password
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
 
     from .conftest import LiveServer
 
@@ -45,14 +44,6 @@ def _seed(live_server: LiveServer, width: int) -> tuple[str, str, int, str]:
         db.session.add(certificate)
         db.session.commit()
         return coordinator.username, holder.username, certificate.id, certificate.code
-
-
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 @pytest.mark.parametrize("width", WIDTHS)
@@ -91,7 +82,7 @@ def test_the_holder_downloads_their_certificate(live_server: LiveServer, browser
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        _sign_in(page, holder)
+        sign_in_with_password(page, holder)
         page.goto(f"/certificates/{certificate_id}")
         expect(page.locator(".certificate-card-code")).to_have_text(f"{code[:5]}-{code[5:]}")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
@@ -113,7 +104,7 @@ def test_the_coordinator_lists_and_downloads_certificates(live_server: LiveServe
     context = browser.new_context(base_url=live_server.url, viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
-        _sign_in(page, coordinator)
+        sign_in_with_password(page, coordinator)
         page.goto("/certificates")
         expect(page.get_by_text("1 certificate", exact=True)).to_be_visible()
         page.get_by_label("Only current certificates (not expired or replaced)").check()

@@ -18,7 +18,7 @@ from eduplatform.db import db
 from eduplatform.roles import Role
 from eduplatform.schools.services import create_school
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in_with_password
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -44,14 +44,6 @@ def _seed(live_server: LiveServer, width: int) -> tuple[str, str, str]:
         return coordinator.username, newcomer.username, newcomer.full_name
 
 
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
 def _record_row(page: Page, full_name: str):
     return page.locator("tr").filter(has=page.get_by_role("link", name=re.compile(re.escape(full_name.split()[1]))))
 
@@ -68,7 +60,7 @@ def test_a_new_member_of_staff_completes_induction_and_the_coordinator_sees_them
                                 accept_downloads=True).new_page()
     try:
         # The coordinator's training record: the newcomer's induction is due soon.
-        _sign_in(boss, coordinator)
+        sign_in_with_password(boss, coordinator)
         boss.goto("/training")
         expect(boss.get_by_role("heading", level=1)).to_have_text("Training record")
         row = _record_row(boss, full_name)
@@ -76,7 +68,7 @@ def test_a_new_member_of_staff_completes_induction_and_the_coordinator_sees_them
         expect(row).not_to_contain_text("In date")
 
         # The newcomer finds their induction in "My training".
-        _sign_in(staff, newcomer)
+        sign_in_with_password(staff, newcomer)
         staff.goto("/")
         staff.get_by_role("link", name="My training").first.click()
         expect(staff.get_by_role("heading", level=1)).to_have_text("My training")

@@ -20,7 +20,7 @@ from eduplatform.roles import Role
 from eduplatform.schools.services import create_school
 from eduplatform.workshops.models import Workshop
 
-from .conftest import PASSWORD
+from .conftest import PASSWORD, sign_in_with_password
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -50,14 +50,6 @@ def _seed(live_server: LiveServer, width: int) -> tuple[str, str, int]:
         return host.username, parent.username, workshop.id
 
 
-def _sign_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-
-
 def _figure(page: Page, name: str):
     """The value of one of the host page's figures (a ``dd`` after its ``dt``)."""
     return page.locator(".workshop-session-figures div").filter(
@@ -76,7 +68,7 @@ def test_a_parent_registers_joins_with_the_code_and_gives_feedback(live_server: 
     host = browser.new_context(base_url=live_server.url, viewport=viewport, locale="en-GB").new_page()
     try:
         # The parent finds the workshop on their dashboard and takes a place with one click.
-        _sign_in(parent, parent_name)
+        sign_in_with_password(parent, parent_name)
         section = parent.locator("section.upcoming-workshops")
         expect(section.get_by_role("heading", level=2)).to_have_text("Upcoming workshops")
         section.get_by_role("link", name=MODULE_TITLE).click()
@@ -104,7 +96,7 @@ def test_a_parent_registers_joins_with_the_code_and_gives_feedback(live_server: 
         assert f"SUMMARY:{MODULE_TITLE}" in ics
 
         # The host starts the session and reads the join code off their screen.
-        _sign_in(host, host_name)
+        sign_in_with_password(host, host_name)
         host.goto(f"/workshops/{workshop_id}/host")
         expect(host.get_by_role("heading", level=1)).to_have_text(MODULE_TITLE)
         expect(_figure(host, "Registered")).to_have_text("1")
