@@ -37,6 +37,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance_path = Path(config["INSTANCE_PATH"])
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = settings.load_or_create_secret_key(instance_path)
+    if not config["DATA_KEY"]:
+        config["DATA_KEY"] = settings.load_or_create_data_key(instance_path)
     config["DATABASE_URL"] = settings.normalise_database_url(config["DATABASE_URL"], instance_path)
     settings.validate(config)
 

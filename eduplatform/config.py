@@ -28,6 +28,11 @@ DEFAULTS: dict[str, Any] = {
     #: Signs session cookies and CSRF tokens. Empty means: read or generate
     #: ``<INSTANCE_PATH>/secret_key`` (never a known fallback).
     "SECRET_KEY": "",
+    #: Fernet key (URL-safe base64, 32 bytes) that encrypts secrets at rest: the pictures and first
+    #: passwords kept to print a login card again. Empty means: read or generate
+    #: ``<INSTANCE_PATH>/data_key``. Several app servers must share it; back it up apart from the
+    #: database (a copy of the database alone does not reveal the secrets).
+    "DATA_KEY": "",
     #: Language-neutral programme structure (YAML).
     "CURRICULUM_PATH": str(PROJECT_ROOT / "curriculum"),
     #: Per-locale learner content (Markdown and YAML): ``<CONTENT_PATH>/<locale>/``.
@@ -153,6 +158,23 @@ def load_or_create_secret_key(instance_path: Path) -> str:
     return key
 
 
+def load_or_create_data_key(instance_path: Path) -> str:
+    """Read the key that encrypts secrets at rest from the instance folder, generating it on first run."""
+    from cryptography.fernet import Fernet
+
+    key_file = instance_path / "data_key"
+    if key_file.exists():
+        key = key_file.read_text(encoding="utf-8").strip()
+        if key:
+            return key
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key().decode("ascii")
+    fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
+    return key
+
+
 def normalise_database_url(url: str, instance_path: Path) -> str:
     """Turn the configured URL into one SQLAlchemy accepts, defaulting to SQLite in the instance folder."""
     if not url:
@@ -174,6 +196,13 @@ def validate(settings: dict[str, Any]) -> None:
         raise ConfigError("DEFAULT_LOCALE must be one of LOCALES")
     if len(str(settings["SECRET_KEY"])) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters long")
+    if settings.get("DATA_KEY"):
+        from cryptography.fernet import Fernet
+
+        try:
+            Fernet(str(settings["DATA_KEY"]).encode("ascii"))
+        except (ValueError, UnicodeEncodeError):
+            raise ConfigError("DATA_KEY must be a Fernet key: 32 bytes in URL-safe base64 (44 characters)") from None
     if settings["ENV"] not in ENVIRONMENTS:
         raise ConfigError(f"ENV must be one of {', '.join(ENVIRONMENTS)}, not {settings['ENV']!r}")
     if settings["SESSION_MINUTES"] < 5:

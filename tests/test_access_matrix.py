@@ -16,7 +16,20 @@ from eduplatform.catalogue import current_catalogue
 from eduplatform.records.grading import grade
 from eduplatform.records.services import record_quiz_attempt
 from eduplatform.roles import Role
-from tests.access import admin, certificates, classroom, compliance, consents, invitations, reports, roster, signin
+from tests.access import (
+    admin,
+    audit_log,
+    certificates,
+    classroom,
+    compliance,
+    consents,
+    invitations,
+    privacy_erasure,
+    privacy_export,
+    reports,
+    roster,
+    signin,
+)
 from tests.access import workshop_sessions as sessions_access
 from tests.access import workshops as workshops_access
 from tests.access.common import ROLES, Case, everyone
@@ -24,7 +37,7 @@ from tests.conftest import Auth, run_in_app
 
 #: Feature modules that add their own routes and objects to the matrix.
 FEATURES = (roster, signin, classroom, reports, admin, certificates, compliance, invitations, consents,
-            workshops_access, sessions_access)
+            workshops_access, sessions_access, audit_log, privacy_export, privacy_erasure)
 
 #: Endpoints anyone may use without signing in. Keep this list short.
 PUBLIC_ENDPOINTS = {"accounts.login", "accounts.verify_code", "health.healthz", "static",

@@ -9,6 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from eduplatform.crypto import EncryptedText
 from eduplatform.db import Base, personal_data, utcnow
 from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import School
@@ -65,8 +66,9 @@ class User(UserMixin, Base):
     #: Reception to Year 2: hash of the secret picture sequence used to sign in by tapping.
     picture_secret_hash: Mapped[Optional[str]] = mapped_column(String(256))
     #: The first password (or picture sequence) as printed on the login card. Kept only so the card
-    #: can be printed again; cleared as soon as the person chooses their own password.
-    card_secret: Mapped[Optional[str]] = mapped_column(String(100))
+    #: can be printed again, encrypted at rest (``DATA_KEY``); cleared as soon as the person chooses
+    #: their own password, and by the nightly purge once an adult's first password has lapsed.
+    card_secret: Mapped[Optional[str]] = mapped_column(EncryptedText())
     #: Picture shown beside the pupil's name on the class sign-in page (a file under static/img/signin/).
     avatar: Mapped[Optional[str]] = mapped_column(String(100))
     #: Staff: employment start, from the roster; drives when induction is due.
@@ -79,6 +81,9 @@ class User(UserMixin, Base):
     disabled_at: Mapped[Optional[datetime]]
     #: Set when the person left the school; their records are kept.
     left_at: Mapped[Optional[datetime]]
+    #: Set when the person was erased (on request, or by the retention purge): the row stays as an
+    #: anonymous stub so the school's figures do not change; nothing on it identifies anyone.
+    erased_at: Mapped[Optional[datetime]]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     school: Mapped[Optional[School]] = relationship()

@@ -47,6 +47,41 @@ class AuditAction(StrEnum):
     TRAINING_ELSEWHERE_REMOVED = "training_elsewhere_removed"
     #: Parents' invitations (one-time set-up codes) were printed as letters or emailed, for a class.
     INVITATIONS_ISSUED = "invitations_issued"
+    #: Signing in: with a password (or Google/Microsoft), with pictures, and failures (with the address).
+    SIGNED_IN = "signed_in"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SIGNED_OUT = "signed_out"
+    #: A person changed their own password (after a first password or by choice).
+    PASSWORD_CHANGED = "password_changed"  # noqa: S105 (an action name, not a password)
+    #: MFA set up, switched off (by the person or reset by an administrator), a recovery code used.
+    MFA_ENABLED = "mfa_enabled"
+    MFA_DISABLED = "mfa_disabled"
+    MFA_RECOVERY_CODE_USED = "mfa_recovery_code_used"
+    #: Roles or safeguarding duties of a person changed (details list what was added and removed).
+    ROLES_CHANGED = "roles_changed"
+    #: A roster file was imported (details: mode and counts).
+    ROSTER_IMPORTED = "roster_imported"
+    #: Login cards (with first passwords or pictures) were shown or printed, for a class or a person.
+    LOGIN_CARDS_VIEWED = "login_cards_viewed"
+    #: New pictures or a new first password were given to a pupil by a teacher.
+    PICTURES_RESET = "pictures_reset"
+    #: A parent's consent decision was recorded or changed (details: the item and the answer).
+    CONSENT_CHANGED = "consent_changed"
+    #: A safeguarding concern was read (issue: report a worry).
+    CONCERN_READ = "concern_read"
+    #: The audit log itself was exported.
+    AUDIT_LOG_EXPORTED = "audit_log_exported"
+    #: Everything held about one person was exported (a subject access request), as JSON or PDF.
+    PERSONAL_DATA_EXPORTED = "personal_data_exported"
+    #: A person was erased on request (their account becomes an anonymous stub).
+    PERSON_ERASED = "person_erased"
+    #: The retention purge ran (details: the counts removed per kind, and those kept with reasons).
+    PURGE_RUN = "purge_run"
+    #: The school's retention periods changed.
+    RETENTION_CHANGED = "retention_changed"
+    #: A backup was taken or restored (command line).
+    BACKUP_TAKEN = "backup_taken"
+    BACKUP_RESTORED = "backup_restored"
 
 
 class AuditEvent(Base):

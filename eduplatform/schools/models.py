@@ -58,6 +58,9 @@ class School(Base):
     #: The school's own training periods, ``{rule_id: {"first_due_school_days": n, "renew_after_months": n,
     #: "due_by": "MM-DD"}}``, over the defaults in ``curriculum/training.yaml``; empty: the defaults.
     training_periods: Mapped[Any] = mapped_column(JSON, default=dict, server_default="{}")
+    #: How long the school keeps each kind of record, ``{kind: days}`` over the defaults in
+    #: :mod:`eduplatform.privacy.retention`; empty: the defaults.
+    retention_periods: Mapped[Any] = mapped_column(JSON, default=dict, server_default="{}")
 
     trust: Mapped[Optional[Trust]] = relationship(back_populates="schools")
     help_contacts: Mapped[list[SchoolHelpContact]] = relationship(
