@@ -136,6 +136,7 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.accounts.views import bp as accounts_bp
     from eduplatform.admin.views import bp as admin_bp
     from eduplatform.agreements.views import bp as agreements_bp
+    from eduplatform.audit.views import bp as audit_log_bp
     from eduplatform.classroom.consent_views import bp as consent_register_bp
     from eduplatform.classroom.views import bp as classroom_bp
     from eduplatform.compliance.certificate_views import bp as certificates_bp
@@ -144,6 +145,8 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.learning.views import bp as learning_bp
     from eduplatform.people.manage_views import bp as manage_people_bp
     from eduplatform.people.views import bp as people_bp
+    from eduplatform.privacy.erasure_views import bp as erasure_bp
+    from eduplatform.privacy.settings_views import bp as retention_bp
     from eduplatform.reports.audit_views import bp as audits_bp
     from eduplatform.reports.consent_views import bp as consent_reports_bp
     from eduplatform.reports.views import bp as reports_bp
@@ -160,6 +163,12 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(invitations_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(workshop_sessions_bp)
+    app.register_blueprint(erasure_bp)
+    app.register_blueprint(retention_bp)
+    app.register_blueprint(audit_log_bp)
+    from eduplatform.privacy.export_views import bp as privacy_export_bp
+
+    app.register_blueprint(privacy_export_bp)
 
 
 def _security_headers(response: Any) -> Any:

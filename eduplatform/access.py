@@ -30,7 +30,7 @@ from flask_login import current_user
 from sqlalchemy import ColumnElement, and_, false, or_, select, true
 
 from eduplatform.academic_year import AcademicYear
-from eduplatform.accounts.models import ParentLink, User
+from eduplatform.accounts.models import ParentLink, User, UserRole
 from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import Agreement, Catalogue, Module, Signing
 from eduplatform.db import db
@@ -67,8 +67,9 @@ class Permission(StrEnum):
     EDIT_AUDIT = "edit_audit"
     #: Read the yearly audit (governors: their school's signed audits only).
     READ_AUDIT = "read_audit"
-    #: See the school's access log: who exported, downloaded or viewed records.
-    VIEW_ACCESS_LOG = "view_access_log"
+    #: Read the school's audit log (administrators: every school's): sign-ins, changes, who exported,
+    #: downloaded or viewed records. Coordinators and administrators only.
+    VIEW_AUDIT_LOG = "view_audit_log"
     #: Add, edit, disable one person; reset an adult's password; give roles and the DSL duty.
     MANAGE_PEOPLE = "manage_people"
     #: Change a school's settings: language, time zone, help contacts, DSL contact, single sign-on.
@@ -86,29 +87,41 @@ class Permission(StrEnum):
     RUN_WORKSHOPS = "run_workshops"
     #: Parents: register for their school's workshops (or join the waiting list) and cancel their place.
     ATTEND_WORKSHOPS = "attend_workshops"
+    #: Erase a person of the school on request, and set the school's retention periods (and preview the purge).
+    ERASE_PERSONAL_DATA = "erase_personal_data"
+    #: Tell the school's DSLs about a worry: pupils (about themselves), parents (about their children),
+    #: staff (about any pupil of the school). Reading concerns is a duty, not a permission
+    #: (:func:`may_read_concerns`).
+    REPORT_CONCERN = "report_concern"
+    #: Keep the school's filtering and monitoring logs (checks, and changes to what is blocked). The
+    #: DSL and deputies keep them too (:func:`may_keep_filtering_log`).
+    KEEP_FILTERING_LOG = "keep_filtering_log"
 
 
 _LEARNERS = {Permission.USE_SITE, Permission.LEARN, Permission.SIGN_AGREEMENTS}
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.PUPIL: frozenset(_LEARNERS),
-    Role.STAFF: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.TEACH_CLASSES}),
+    Role.PUPIL: frozenset(_LEARNERS | {Permission.REPORT_CONCERN}),
+    Role.STAFF: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.TEACH_CLASSES, Permission.REPORT_CONCERN}),
     Role.GOVERNOR: frozenset(_LEARNERS | {Permission.READ_AUDIT}),
     Role.PARENT: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.SEE_OWN_CHILDREN,
-                                        Permission.ATTEND_WORKSHOPS}),
+                                        Permission.ATTEND_WORKSHOPS, Permission.REPORT_CONCERN}),
     Role.VISITOR: frozenset(_LEARNERS),
     Role.COORDINATOR: frozenset(_LEARNERS | {Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                                              Permission.TEACH_CLASSES, Permission.IMPORT_ROSTER,
                                              Permission.EXPORT_RECORDS, Permission.EDIT_AUDIT, Permission.READ_AUDIT,
-                                             Permission.VIEW_ACCESS_LOG, Permission.MANAGE_PEOPLE,
+                                             Permission.VIEW_AUDIT_LOG, Permission.MANAGE_PEOPLE,
                                              Permission.MANAGE_SCHOOL_SETTINGS, Permission.VIEW_TRAINING_RECORD,
-                                             Permission.MANAGE_TRAINING, Permission.RUN_WORKSHOPS}),
+                                             Permission.MANAGE_TRAINING, Permission.RUN_WORKSHOPS,
+                                             Permission.ERASE_PERSONAL_DATA, Permission.REPORT_CONCERN,
+                                             Permission.KEEP_FILTERING_LOG}),
     Role.TRUST_LEAD: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
                                 Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_TRAINING_RECORD}),
     Role.ADMIN: frozenset({Permission.USE_SITE, Permission.VIEW_PEOPLE, Permission.VIEW_SCHOOL_PROGRESS,
-                           Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_ACCESS_LOG,
+                           Permission.EXPORT_RECORDS, Permission.READ_AUDIT, Permission.VIEW_AUDIT_LOG,
                            Permission.MANAGE_PEOPLE, Permission.MANAGE_SCHOOL_SETTINGS, Permission.MANAGE_SCHOOLS,
-                           Permission.VIEW_TRAINING_RECORD, Permission.MANAGE_TRAINING, Permission.RUN_WORKSHOPS}),
+                           Permission.VIEW_TRAINING_RECORD, Permission.MANAGE_TRAINING, Permission.RUN_WORKSHOPS,
+                           Permission.ERASE_PERSONAL_DATA}),
 }
 
 
@@ -254,6 +267,34 @@ def holds_safeguarding_duty(actor: Any) -> bool:
     """Staff holding the DSL or deputy DSL duty (one query: duties are loaded when asked for)."""
     return (can(actor, Permission.USE_SITE) and Role.STAFF in actor.roles and actor.school_id is not None
             and bool(actor.duties))
+
+
+def may_read_concerns(actor: Any) -> bool:
+    """The concern log: staff holding the DSL or deputy DSL duty, for their own school, and nobody else
+    (not the class teacher, not the coordinator unless also a DSL, not a trust lead, not an administrator)."""
+    return holds_safeguarding_duty(actor)
+
+
+def concern_reach(actor: Any) -> ColumnElement[bool] | None:
+    """Which pupils the actor may report a concern about, as a filter on ``User``; None: only themselves.
+
+    Pupils report about themselves (None); parents about their own children on roll; staff and
+    coordinators about any pupil on roll of their school. Nobody reports about another school's pupils.
+    """
+    if not can(actor, Permission.REPORT_CONCERN) or actor.school_id is None:
+        return false()
+    if Role.PUPIL in actor.roles:
+        return None
+    on_roll = and_(User.school_id == actor.school_id, User.left_at.is_(None), User.erased_at.is_(None),
+                   User.id.in_(select(UserRole.user_id).where(UserRole.role == Role.PUPIL)))
+    if actor.roles & {Role.STAFF, Role.COORDINATOR}:
+        return on_roll
+    return and_(on_roll, User.id.in_(select(ParentLink.child_id).where(ParentLink.parent_id == actor.id)))
+
+
+def may_keep_filtering_log(actor: Any) -> bool:
+    """The filtering and monitoring logs: the coordinator and the DSL and deputies of the school."""
+    return (can(actor, Permission.KEEP_FILTERING_LOG) and actor.school_id is not None) or holds_safeguarding_duty(actor)
 
 
 def may_view_training_record(actor: Any) -> bool:

@@ -19,19 +19,27 @@ def _database_ready() -> bool:
 
 def register_commands(app: Flask) -> None:
     """Attach every command to the app's CLI."""
+    from eduplatform.audit.cli import register as register_audit_log_commands
     from eduplatform.compliance.cli import register as register_compliance_commands
     from eduplatform.people.cli import register as register_people_commands
+    from eduplatform.privacy.backup_cli import register as register_backup_commands
+    from eduplatform.privacy.export_cli import register as register_export_commands
+    from eduplatform.privacy.purge import register as register_purge_commands
     from eduplatform.records.cli import register as register_records_commands
     from eduplatform.reports.cli import register as register_reports_commands
     from eduplatform.roster.cli import register as register_roster_commands
     from eduplatform.workshops.cli import register as register_workshop_commands
 
     register_people_commands(app)
+    register_audit_log_commands(app)
     register_roster_commands(app)
     register_records_commands(app)
     register_reports_commands(app)
     register_compliance_commands(app)
     register_workshop_commands(app)
+    register_purge_commands(app)
+    register_backup_commands(app)
+    register_export_commands(app)
 
     @app.cli.command("init-db")
     def init_db() -> None:

@@ -24,7 +24,8 @@ from flask import current_app
 from sqlalchemy import String
 from sqlalchemy.types import TypeDecorator
 
-__all__ = ["EncryptedText", "InvalidToken", "decrypt", "decrypt_at_rest", "encrypt", "encrypt_at_rest"]
+__all__ = ["UNREADABLE", "EncryptedText", "InvalidToken", "decrypt", "decrypt_at_rest", "encrypt", "encrypt_at_rest",
+           "is_unreadable"]
 
 log = logging.getLogger(__name__)
 
@@ -76,20 +77,47 @@ def decrypt_at_rest(token: str) -> str | None:
         return None
 
 
+class UnreadableSecret(str):
+    """What an :class:`EncryptedText` column reads as when this site's ``DATA_KEY`` cannot decrypt it.
+
+    Empty, so it is false wherever the plain text would be used (no card prints it, no password
+    matches it), yet recognisable (:func:`is_unreadable`) so a page can say that new pictures or a
+    new first password are needed instead of pretending there is no secret.
+    """
+
+    __slots__ = ()
+
+
+#: The one unreadable value.
+UNREADABLE = UnreadableSecret("")
+
+
+def is_unreadable(value: object) -> bool:
+    """Whether ``value`` was read from an :class:`EncryptedText` column this site's key cannot decrypt."""
+    return isinstance(value, UnreadableSecret)
+
+
 class EncryptedText(TypeDecorator[str]):
     """A text column stored encrypted with ``DATA_KEY`` and read back as plain text.
 
     Only for values nobody searches by (comparisons in SQL see the ciphertext); ``IS NULL`` and
-    ``count()`` still work. A row written before encryption (plain text) reads as itself.
+    ``count()`` still work. A row written before encryption (plain text) reads as itself; one
+    encrypted with another key (a database restored without its ``data_key``) reads as
+    :data:`UNREADABLE`.
     """
 
     impl = String(255)
     cache_ok = True
 
     def process_bind_param(self, value: Any, dialect: Any) -> str | None:
-        return None if value is None else encrypt_at_rest(str(value))
+        if value is None or is_unreadable(value):
+            return None  # an unreadable secret copied elsewhere is no secret: never "" encrypted
+        return encrypt_at_rest(str(value))
 
     def process_result_value(self, value: Any, dialect: Any) -> str | None:
         if value is None:
             return None
-        return decrypt_at_rest(value) if is_encrypted(value) else value
+        if not is_encrypted(value):
+            return value
+        plain = decrypt_at_rest(value)
+        return UNREADABLE if plain is None else plain

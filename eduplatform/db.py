@@ -54,20 +54,23 @@ ERASE_RULES = frozenset({
 
 
 def personal_data(*, subject: tuple[str, ...] = (), mentions: tuple[str, ...] = (), erase: str,
-                  via: str | None = None) -> dict[str, Any]:
+                  via: str | None = None, clear: tuple[str, ...] = ()) -> dict[str, Any]:
     """Mark a table as holding personal data, for ``__table_args__`` (it lands in ``Table.info``).
 
     * ``subject``: columns naming the person the row is about (their export includes the row);
     * ``mentions``: columns naming someone else involved (who recorded it, the witness, the parent);
     * ``erase``: what erasing the subject does (:data:`ERASE_RULES`);
-    * ``via``: for rows that belong to a person through another table (an answer through its attempt).
+    * ``via``: for rows that belong to a person through another table (an answer through its attempt);
+    * ``clear``: free-text columns that could identify the subject inside rows kept anonymised (a
+      typed signature, a comment): erasing the subject empties them.
 
     Per-person export and erasure walk these marks, and a test fails for any table with a
     foreign key to a person that is not marked, or that leaves such a column out.
     """
     if erase not in ERASE_RULES:
         raise ValueError(f"unknown erase rule {erase!r}")
-    return {"info": {"personal_data": {"subject": subject, "mentions": mentions, "erase": erase, "via": via}}}
+    return {"info": {"personal_data": {"subject": subject, "mentions": mentions, "erase": erase, "via": via,
+                                       "clear": clear}}}
 
 
 def import_models() -> None:

@@ -25,6 +25,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from eduplatform.accounts.models import RecoveryCode, User
 from eduplatform.accounts.services import FIRST_SECRET_HASH_METHOD
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.crypto import InvalidToken, decrypt, encrypt
 from eduplatform.db import db, utcnow
 from eduplatform.roles import Role
@@ -82,7 +84,9 @@ def turn_on(user: User, secret: str) -> list[str]:
     """Save the confirmed secret and return fresh recovery codes (to show once)."""
     user.mfa_secret = encrypt(secret, _PURPOSE)
     user.mfa_last_step = None
-    return new_recovery_codes(user)
+    codes = new_recovery_codes(user)
+    record_event(AuditAction.MFA_ENABLED, actor=user, school_id=user.school_id, subject_user_id=user.id)
+    return codes
 
 
 def turn_off(user: User) -> None:
@@ -91,6 +95,7 @@ def turn_off(user: User) -> None:
     user.mfa_last_step = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.flush()
+    record_event(AuditAction.MFA_DISABLED, actor=user, school_id=user.school_id, subject_user_id=user.id)
 
 
 def new_recovery_codes(user: User) -> list[str]:
@@ -134,5 +139,9 @@ def verify(user: User, code: str) -> bool:
             used = db.session.execute(update(RecoveryCode).where(RecoveryCode.id == recovery.id,
                                                                  RecoveryCode.used_at.is_(None))
                                       .values(used_at=utcnow()).execution_options(synchronize_session=False))
-            return used.rowcount == 1
+            if used.rowcount != 1:
+                return False
+            record_event(AuditAction.MFA_RECOVERY_CODE_USED, actor=user, school_id=user.school_id,
+                         subject_user_id=user.id)
+            return True
     return False

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from eduplatform.crypto import EncryptedText
 from eduplatform.db import Base, personal_data, utcnow
+from eduplatform.i18n import _
 from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import School
 
@@ -113,13 +114,18 @@ class User(UserMixin, Base):
 
     @property
     def display_name(self) -> str:
-        """How the platform shows the person: pupils by first name and initial, adults in full."""
+        """How the platform shows the person: pupils by first name and initial, adults in full;
+        an erased person's stub as "Erased person"."""
+        if self.erased_at is not None:
+            return _("Erased person")
         if self.has_role(Role.PUPIL):
             return f"{self.first_name} {self.last_name[:1]}." if self.last_name else self.first_name
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
     def full_name(self) -> str:
+        if self.erased_at is not None:
+            return _("Erased person")
         return f"{self.first_name} {self.last_name}".strip()
 
 
@@ -127,7 +133,7 @@ class UserRole(Base):
     """One role held by a user."""
 
     __tablename__ = "user_role"
-    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
+    __table_args__ = (personal_data(subject=("user_id",), erase="keep_anonymised"),)
 
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True)
     role: Mapped[Role] = mapped_column(ROLE_ENUM, primary_key=True)

@@ -16,6 +16,8 @@ from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eduplatform.accounts.models import ParentLink, User, UserRole
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.db import db, utcnow
 from eduplatform.roles import Role
 
@@ -161,6 +163,7 @@ def change_password(user: User, new_password: str) -> None:
     user.first_password_issued_at = None
     user.card_secret = None  # the printed card no longer opens the account
     end_all_sessions(user)
+    record_event(AuditAction.PASSWORD_CHANGED, actor=user, school_id=user.school_id, subject_user_id=user.id)
 
 
 def disable_account(user: User) -> None:

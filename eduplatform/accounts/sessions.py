@@ -13,10 +13,12 @@ from flask_login import login_user
 
 from eduplatform.accounts.mfa import has_mfa, mfa_required
 from eduplatform.accounts.models import User
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.roles import Role
 
 
-def start_session(user: User, *, via: str = "password") -> None:
+def start_session(user: User, *, via: str = "password", renewal: bool = False) -> None:
     """Sign ``user`` in on this browser with a fresh session.
 
     Nothing from before sign-in survives into the signed-in session (no session fixation), and the
@@ -24,7 +26,8 @@ def start_session(user: User, *, via: str = "password") -> None:
     pupil's cookie also ends when the browser closes (classroom devices are shared); an adult's lasts
     across restarts until it idles out. Callers: the sign-in views, after they have checked the
     person's password or pictures, or a single sign-on provider has (``via`` names it: ``password``,
-    ``pictures``, ``google``, ``microsoft``).
+    ``pictures``, ``google``, ``microsoft``). Each sign-in goes in the audit log; a ``renewal`` (the
+    same person's browser after a password change) is no sign-in and does not.
     """
     session.clear()
     login_user(user)
@@ -33,6 +36,9 @@ def start_session(user: User, *, via: str = "password") -> None:
     # Decided once per session (roles and duties are read here, not on every request).
     session["mfa_set_up_needed"] = mfa_required(user) and not has_mfa(user)
     mark_session_active()
+    if not renewal:
+        record_event(AuditAction.SIGNED_IN, actor=user, school_id=user.school_id, subject_user_id=user.id,
+                     details={"via": via})
 
 
 def mfa_set_up_needed() -> bool:

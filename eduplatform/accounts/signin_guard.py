@@ -36,6 +36,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from eduplatform.accounts.models import User
 from eduplatform.accounts.services import find_by_username
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.db import db, utcnow
 from eduplatform.rate_limits import clear_counter, hit_counter, read_counter, remember_address
 from eduplatform.roles import Role
@@ -50,6 +52,8 @@ MEMORY = 60 * 60
 SCHOOL_ADDRESS_DAYS = 30
 #: Days an adult's first password (printed or shown once) stays valid while unused.
 ADULT_FIRST_PASSWORD_DAYS = 14
+#: How much of a typed name that matches no account the audit log keeps.
+LOGGED_NAME_LENGTH = 80
 
 
 @functools.cache
@@ -141,14 +145,29 @@ def first_password_expired(user: User, now: datetime | None = None) -> bool:
     return (now or utcnow()) - user.first_password_issued_at > timedelta(days=ADULT_FIRST_PASSWORD_DAYS)
 
 
+def _log_failure(username: str, user: User | None, reason: str) -> None:
+    """A refused sign-in in the audit log, in the transaction that counts the try (committed below).
+
+    A known account is named by its id; a name that matches none is kept as typed (cut short), the
+    only free text the log holds, so a school can see which names are being tried.
+    """
+    if user is None:
+        record_event(AuditAction.SIGN_IN_FAILED, details={"reason": reason, "name": username[:LOGGED_NAME_LENGTH]})
+    else:
+        record_event(AuditAction.SIGN_IN_FAILED, school_id=user.school_id, subject_user_id=user.id,
+                     details={"reason": reason})
+
+
 def _check(username: str, password: str, address: str) -> SignInResult:
     if must_wait(address, username):
         check_password_hash(_dummy_hash(), password)
+        _log_failure(username, find_by_username(username), "wait")
         return SignInResult(None, "wait")
     user = find_by_username(username)
     if user is None or user.password_hash is None:
         check_password_hash(_dummy_hash(), password)
         count_wrong_try(address, username)
+        _log_failure(username, user, "unknown_name" if user is None else "no_password")
         return SignInResult(None, "wrong")
     now = utcnow()
     tries, paused_until = _reserve_try(user)
@@ -157,13 +176,16 @@ def _check(username: str, password: str, address: str) -> SignInResult:
     if paused and not is_school_address(user, address):
         check_password_hash(_dummy_hash(), password)
         count_wrong_try(address, username)
+        _log_failure(username, user, "paused")
         return SignInResult(None, "wrong")
     if not check_password_hash(user.password_hash, password) or not user.is_active:
         if tries >= current_app.config["MAX_FAILED_SIGN_INS"]:
             _pause(user, now)
         count_wrong_try(address, username)
+        _log_failure(username, user, "wrong_password" if user.is_active else "disabled")
         return SignInResult(None, "wrong")
     if first_password_expired(user, now):
+        _log_failure(username, user, "first_password_expired")
         return SignInResult(None, "expired")
     _succeeded(user, address, username)
     return SignInResult(user)

@@ -22,6 +22,8 @@ from eduplatform.accounts.sessions import (
     start_session,
 )
 from eduplatform.accounts.signin_guard import sign_in_with_password
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.db import db, utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
@@ -227,6 +229,8 @@ def logout() -> Response:
     form = EmptyForm()
     if form.validate_on_submit():
         back_to = _class_picture_page(current_user) if session.get("signed_in_via") == "pictures" else None
+        record_event(AuditAction.SIGNED_OUT, actor=current_user, school_id=current_user.school_id,
+                     subject_user_id=current_user.id)
         services.end_all_sessions(current_user)
         logout_user()
         session.clear()
@@ -259,7 +263,7 @@ def change_password() -> str | Response:
             form.new_password.errors.append(_("Choose a new password, not the one you were given."))
         else:
             services.change_password(current_user, form.new_password.data)
-            start_session(current_user._get_current_object())  # this browser stays signed in with the new token
+            start_session(current_user._get_current_object(), renewal=True)  # this browser keeps the new token
             flash(_("Your password has been changed. Other devices have been signed out."), "success")
             return redirect(url_for("learning.dashboard"))
     return render_template("accounts/change_password.html", form=form)

@@ -90,7 +90,8 @@ class AuditEvent(Base):
     __tablename__ = "audit_event"
     __table_args__ = (
         Index("ix_audit_event_school_at", "school_id", "at"),
-        personal_data(subject=("subject_user_id",), mentions=("actor_id",), erase="keep_anonymised"),
+        # What a person did (with the address they did it from) is about them as much as what was done to them.
+        personal_data(subject=("subject_user_id", "actor_id"), erase="keep_anonymised", clear=("address",)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

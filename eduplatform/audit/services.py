@@ -3,7 +3,8 @@
 During a GET (reading a record, downloading an export) the request runs in a deferred read
 transaction, so the entry is written in a short transaction of its own
 (:meth:`eduplatform.db.Database.separate_transaction`). During a POST it is written in the
-request's own transaction, so it is saved exactly when the change it records is saved.
+request's own transaction (in a savepoint, so a failed entry never undoes the request's change), so
+it is saved exactly when the change it records is saved.
 """
 
 from __future__ import annotations
@@ -33,8 +34,13 @@ def record_event(action: AuditAction, *, actor: Any = None, school_id: int | Non
     event = AuditEvent(action=action.value, actor_id=getattr(actor, "id", None), school_id=school_id,
                        subject_user_id=subject_user_id, details=details or {}, address=_address())
     if not is_read_only_request():
-        db.session.add(event)
-        db.session.flush()
+        db.session.flush()  # the request's own changes first: their errors stay the request's
+        # A savepoint: should the entry fail to save, the request's own changes go on without it.
+        try:
+            with db.session.begin_nested():
+                db.session.add(event)
+        except SQLAlchemyError:
+            log.exception("could not write the audit-log entry %s", action.value)
         return
     try:
         with db.separate_transaction() as session:

@@ -250,8 +250,14 @@ def update_person(user: User, details: PersonDetails, *, actor: User | None, yea
             issue_first_password(user)
     db.session.flush()
     after = {"roles": sorted(user.roles), "duties": sorted(user.duties)}
-    record_event(AuditAction.PERSON_CHANGED, actor=actor, school_id=school.id, subject_user_id=user.id,
-                 details={"before": before, "after": after} if before != after else {})
+    record_event(AuditAction.PERSON_CHANGED, actor=actor, school_id=school.id, subject_user_id=user.id)
+    if before != after:
+        changes: dict[str, list[str]] = {}
+        for kind in ("roles", "duties"):
+            changes[f"{kind}_added"] = sorted(set(after[kind]) - set(before[kind]))
+            changes[f"{kind}_removed"] = sorted(set(before[kind]) - set(after[kind]))
+        record_event(AuditAction.ROLES_CHANGED, actor=actor, school_id=school.id, subject_user_id=user.id,
+                     details={key: value for key, value in changes.items() if value})
 
 
 def disable_person(user: User, *, actor: User | None) -> None:

@@ -56,7 +56,7 @@ class LessonRead(Base):
 
     __tablename__ = "lesson_read"
     __table_args__ = (UniqueConstraint("user_id", "lesson_id", "academic_year"),
-                      personal_data(subject=("user_id",), erase="delete"))
+                      personal_data(subject=("user_id",), erase="keep_anonymised"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
@@ -79,7 +79,7 @@ class QuizAttempt(Base):
         UniqueConstraint("user_id", "submission_token"),
         CheckConstraint("score >= 0 AND score <= max_score", name="score_range"),
         Index("ix_quiz_attempt_user_module_year", "user_id", "module_id", "academic_year"),
-        personal_data(subject=("user_id",), erase="delete"),
+        personal_data(subject=("user_id",), erase="keep_anonymised"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -113,7 +113,7 @@ class QuizAnswer(Base):
 
     __tablename__ = "quiz_answer"
     __table_args__ = (UniqueConstraint("attempt_id", "question_id"),
-                      personal_data(erase="delete", via="attempt_id"))
+                      personal_data(erase="keep_anonymised", via="attempt_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempt.id", ondelete="CASCADE"))
@@ -140,7 +140,7 @@ class ModuleCompletion(Base):
             name="completed_has_method",
         ),
         Index("ix_module_completion_school_year", "school_id", "academic_year", "module_id"),
-        personal_data(subject=("user_id",), mentions=("recorded_by_id",), erase="delete"),
+        personal_data(subject=("user_id",), mentions=("recorded_by_id",), erase="keep_anonymised"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -168,7 +168,7 @@ class AgreementSignature(Base):
         CheckConstraint("method <> 'typed_name' OR typed_name IS NOT NULL", name="typed_name_present"),
         CheckConstraint("method <> 'witnessed' OR witness_id IS NOT NULL", name="witness_present"),
         Index("ix_agreement_signature_user_agreement", "user_id", "agreement_id", "academic_year"),
-        personal_data(subject=("user_id",), mentions=("witness_id",), erase="delete"),
+        personal_data(subject=("user_id",), mentions=("witness_id",), erase="keep_anonymised", clear=("typed_name",)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -197,7 +197,7 @@ class ConsentDecision(Base):
 
     __tablename__ = "consent_decision"
     __table_args__ = (Index("ix_consent_decision_child_item", "child_id", "consent_id", "decided_at"),
-                      personal_data(subject=("child_id",), mentions=("parent_id",), erase="delete"))
+                      personal_data(subject=("child_id",), mentions=("parent_id",), erase="keep_anonymised"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("school.id"), index=True)
@@ -261,7 +261,7 @@ class Attendee(Base):
     """A person who was present."""
 
     __tablename__ = "attendee"
-    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
+    __table_args__ = (personal_data(subject=("user_id",), erase="keep_anonymised"),)
 
     attendance_id: Mapped[int] = mapped_column(ForeignKey("attendance.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True, index=True)
@@ -341,7 +341,7 @@ class ExternalTraining(Base):
     __tablename__ = "external_training"
     __table_args__ = (
         Index("ix_external_training_school_user", "school_id", "user_id"),
-        personal_data(subject=("user_id",), mentions=("recorded_by_id",), erase="delete"),
+        personal_data(subject=("user_id",), mentions=("recorded_by_id",), erase="keep_anonymised", clear=("note",)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

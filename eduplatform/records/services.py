@@ -10,6 +10,8 @@ from sqlalchemy import exists, select
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import User
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import AgreementContent, Catalogue, Lesson, Module, Quiz
 from eduplatform.db import db, utcnow
@@ -265,6 +267,8 @@ def record_consent_choices(parent: User, content: AgreementContent, choices: dic
         db.session.add(ConsentDecision(
             school_id=parent.school_id, parent_id=parent.id, child_id=child_id, agreement_id=content.agreement_id,
             consent_id=consent_id, agreement_version=content.version, given=given))
+        record_event(AuditAction.CONSENT_CHANGED, actor=parent, school_id=parent.school_id, subject_user_id=child_id,
+                     details={"agreement_id": content.agreement_id, "consent_id": consent_id, "given": given})
         changed += 1
     db.session.flush()
     return changed

@@ -1,4 +1,4 @@
-"""Records: the coordinator's dashboard, the CSV downloads behind every figure, and the access log."""
+"""Records: the coordinator's dashboard and the CSV downloads behind every figure."""
 
 from __future__ import annotations
 
@@ -8,22 +8,18 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from eduplatform.access import (
     Permission,
     may_view_training_record,
-    overseen_schools,
     requires,
     training_record_schools,
 )
-from eduplatform.accounts.models import User
-from eduplatform.audit.models import AuditAction, AuditEvent
+from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
 from eduplatform.catalogue import current_catalogue
 from eduplatform.compliance import record as training
 from eduplatform.db import db
-from eduplatform.i18n import _
 from eduplatform.reports.dashboard import PAGE_SIZE, build_dashboard
 from eduplatform.reports.exports import ERROR_MARKER, KINDS, columns_of, csv_chunks, export_rows
 from eduplatform.reports.requests import current_start_year, filters_from_request, labels_for, scope_from_request
@@ -33,7 +29,6 @@ from eduplatform.reports.training_export import training_columns, training_rows
 
 bp = Blueprint("reports", __name__)
 log = logging.getLogger(__name__)
-LOG_PAGE_SIZE = 50
 
 
 def _logged_csv(columns: list[str], rows: Iterable[list[Any]], *, actor: Any, school_ids: list[int],
@@ -155,22 +150,8 @@ def export_training_csv() -> Response:
 
 
 @bp.route("/records/log")
-@requires(Permission.VIEW_ACCESS_LOG)
-def access_log() -> str:
-    """Who exported, downloaded or viewed records, newest first. Coordinators (their school), administrators."""
-    schools = overseen_schools(current_user)
-    action = request.args.get("action") or None
-    if action is not None and action not in {a.value for a in AuditAction}:
-        abort(400, description=_("%(value)s is not a kind of entry in the log.", value=action[:40]))
-    page = max(1, request.args.get("page", 1, type=int) or 1)
-    query = select(AuditEvent).where(AuditEvent.school_id.in_([s.id for s in schools]))
-    if action:
-        query = query.where(AuditEvent.action == action)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    events = db.session.scalars(query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-                                .limit(LOG_PAGE_SIZE).offset((page - 1) * LOG_PAGE_SIZE)).all()
-    people_ids = {e.actor_id for e in events} | {e.subject_user_id for e in events}
-    people = {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(people_ids - {None})))}
-    return render_template("reports/access_log.html", events=events, people=people, actions=list(AuditAction),
-                           action=action, page=page, pages=max(1, -(-total // LOG_PAGE_SIZE)), total=total,
-                           schools={s.id: s for s in schools})
+@requires(Permission.VIEW_AUDIT_LOG)
+def access_log() -> Response:
+    """The old access log's address: the audit log replaces it (same filter). Coordinators, administrators."""
+    action = request.args.get("action")
+    return redirect(url_for("audit.audit_log", action=action) if action else url_for("audit.audit_log"), code=301)

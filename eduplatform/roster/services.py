@@ -25,6 +25,9 @@ from eduplatform.accounts.services import (
     new_session_token,
     prepare_first_password,
 )
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
+from eduplatform.crypto import encrypt_at_rest
 from eduplatform.db import db, utcnow
 from eduplatform.roles import Role
 from eduplatform.roster.models import RosterChange, RosterImport
@@ -105,6 +108,8 @@ class _Applier:
                for user_id, state in before.items()]
             + [RosterChange(import_id=record.id, user_id=user.id, kind="left", before={}) for user in plan.leavers])
         db.session.flush()
+        record_event(AuditAction.ROSTER_IMPORTED, actor=imported_by, school_id=plan.school.id,
+                     details={"import_id": record.id, "mode": plan.mode, "rows": plan.rows, **counts})
         return record
 
     def _create_classes(self) -> dict[str, int]:
@@ -194,6 +199,8 @@ def snapshot(user: User, plan: RosterPlan) -> dict[str, Any]:
     fields = {}
     for name in SNAPSHOT_FIELDS:
         value = getattr(user, name)
+        if name == "card_secret":  # kept encrypted in the undo record too (None when unreadable)
+            value = encrypt_at_rest(value) if value else None
         fields[name] = value.isoformat() if isinstance(value, date | datetime) else value
     return {"fields": fields, "roles": sorted(role.value for role in user.roles),
             "duties": sorted(plan.duties.get(user.id, set())), "year": plan.year.start_year,

@@ -21,6 +21,7 @@ from sqlalchemy import delete, select, union
 from eduplatform.accounts.models import ParentLink, User, UserDuty, UserRole
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
+from eduplatform.crypto import decrypt_at_rest, is_encrypted
 from eduplatform.db import db, utcnow
 from eduplatform.i18n import _
 from eduplatform.records.models import (
@@ -85,6 +86,8 @@ def _restore(user: User, before: dict) -> None:
             value = _DATES[name](value)
         elif value is not None and name in _TIMES:
             value = datetime.fromisoformat(value)
+        elif value and name == "card_secret" and is_encrypted(value):
+            value = decrypt_at_rest(value)
         setattr(user, name, value)
     roles = {Role(role) for role in before["roles"]}
     user.role_rows = [row for row in user.role_rows if row.role in roles] + [

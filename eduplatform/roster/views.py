@@ -16,6 +16,8 @@ from werkzeug.wrappers import Response
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.access import Permission, get_school_record_or_404, own_school_or_403, own_upload_or_404, requires
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.db import db
 from eduplatform.errors import explain_refusal
 from eduplatform.forms import EmptyForm
@@ -203,4 +205,8 @@ def adult_cards() -> str:
     The school's coordinator only: the first passwords are shown here and on the class cards, nowhere else.
     """
     school = _importer_school()
-    return render_template("roster/adult_cards.html", school=school, adults=adults_with_cards(school.id))
+    adults = adults_with_cards(school.id)
+    page = render_template("roster/adult_cards.html", school=school, adults=adults)
+    record_event(AuditAction.LOGIN_CARDS_VIEWED, actor=current_user, school_id=school.id,
+                 details={"kind": "adults", "people": len(adults)})
+    return page

@@ -61,6 +61,9 @@ class School(Base):
     #: How long the school keeps each kind of record, ``{kind: days}`` over the defaults in
     #: :mod:`eduplatform.privacy.retention`; empty: the defaults.
     retention_periods: Mapped[Any] = mapped_column(JSON, default=dict, server_default="{}")
+    #: How often the filtering and monitoring must be checked, in days (the standards ask for at
+    #: least once a year); a check overdue shows amber, then red, on the coordinator's dashboard.
+    filtering_check_days: Mapped[int] = mapped_column(default=365, server_default="365")
 
     trust: Mapped[Optional[Trust]] = relationship(back_populates="schools")
     help_contacts: Mapped[list[SchoolHelpContact]] = relationship(
@@ -129,7 +132,7 @@ class ClassMember(Base):
     """A pupil in a class."""
 
     __tablename__ = "class_member"
-    __table_args__ = (personal_data(subject=("user_id",), erase="delete"),)
+    __table_args__ = (personal_data(subject=("user_id",), erase="keep_anonymised"),)
 
     class_id: Mapped[int] = mapped_column(ForeignKey("school_class.id", ondelete="CASCADE"), primary_key=True)
     user_id: Mapped[int] = mapped_column(

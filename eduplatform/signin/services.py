@@ -31,6 +31,8 @@ from eduplatform.accounts.signin_guard import (
     must_wait,
     remember_school_address,
 )
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
 from eduplatform.db import db, utcnow
 from eduplatform.schools.models import SchoolClass
 from eduplatform.schools.queries import current_pupils_query
@@ -182,6 +184,12 @@ def paused_for(user: User, address: str | None, now: datetime | None = None) -> 
     return pupil_paused_until(user, now)
 
 
+def _log_failure(school_class: SchoolClass, user: User, reason: str) -> None:
+    """A refused picture sign-in in the audit log, in the same transaction as the try it counts."""
+    record_event(AuditAction.SIGN_IN_FAILED, school_id=school_class.school_id, subject_user_id=user.id,
+                 details={"reason": reason, "via": "pictures", "class_id": school_class.id})
+
+
 def check_pictures(school_class: SchoolClass, user: User, sequence: list[str],
                    now: datetime | None = None, address: str | None = None) -> Outcome:
     """Check a pupil's tapped pictures on their class's sign-in page and record the try.
@@ -197,6 +205,7 @@ def check_pictures(school_class: SchoolClass, user: User, sequence: list[str],
     db.session.execute(select(SchoolClass.id).where(SchoolClass.id == school_class.id).with_for_update())
     paused = paused_for(user, address, now)
     if paused is not None:
+        _log_failure(school_class, user, "paused")
         return Outcome("paused", paused)
     name = f"pictures/{user.id}"
     if address is not None and must_wait(address, name):
@@ -208,6 +217,8 @@ def check_pictures(school_class: SchoolClass, user: User, sequence: list[str],
     db.session.add(PictureSignInAttempt(school_id=school_class.school_id, class_id=school_class.id, user_id=user.id,
                                         succeeded=right, attempted_at=now))
     db.session.flush()
+    if not right:
+        _log_failure(school_class, user, "wrong_pictures")
     if address is not None:
         if right:
             forget_wrong_tries(address, name)
@@ -245,8 +256,8 @@ def clear_pause(user: User) -> None:
     db.session.flush()
 
 
-def reset_pictures(user: User) -> tuple[str, ...]:
-    """Give a pupil new secret pictures (for a new login card) and end any pause.
+def reset_pictures(user: User, *, actor: User | None = None) -> tuple[str, ...]:
+    """Give a pupil new secret pictures (for a new login card) and end any pause; logged as done by ``actor``.
 
     Callers: a teacher or coordinator who may manage the pupil's class
     (:func:`eduplatform.access.can_manage_class`). Raises ValueError for a pupil who does
@@ -260,11 +271,14 @@ def reset_pictures(user: User) -> tuple[str, ...]:
     set_picture_secret(user, sequence)
     clear_pause(user)
     db.session.flush()
+    record_event(AuditAction.PICTURES_RESET, actor=actor, school_id=user.school_id, subject_user_id=user.id,
+                 details={"kind": "pictures"})
     return sequence
 
 
-def reissue_pupil_password(user: User) -> str:
+def reissue_pupil_password(user: User, *, actor: User | None = None) -> str:
     """Give a pupil a new first password to print on their card; they change it at first sign-in.
+    Logged (as a reset of the pupil's sign-in) as done by ``actor``.
 
     Callers: a teacher or coordinator who may manage the pupil's class. Raises ValueError for a
     pupil who signs in with pictures.
@@ -273,4 +287,6 @@ def reissue_pupil_password(user: User) -> str:
         raise ValueError("this pupil signs in with pictures")
     password = issue_first_password(user)
     db.session.flush()
+    record_event(AuditAction.PICTURES_RESET, actor=actor, school_id=user.school_id, subject_user_id=user.id,
+                 details={"kind": "first_password"})
     return password

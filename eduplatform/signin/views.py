@@ -23,6 +23,9 @@ from eduplatform import access
 from eduplatform.access import Permission, public, requires
 from eduplatform.accounts.models import User
 from eduplatform.accounts.sessions import start_session
+from eduplatform.audit.models import AuditAction
+from eduplatform.audit.services import record_event
+from eduplatform.crypto import is_unreadable
 from eduplatform.db import utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _, _l
@@ -199,6 +202,8 @@ def _card(pupil: Any) -> dict[str, Any]:
         "pupil": pupil, "pictures": pictures, "avatar": queries.avatar_of(pupil),
         "sequence": queries.card_pictures_of(pupil) if pictures else (),
         "password": None if pictures else pupil.card_secret,
+        #: The secret is kept but this site's data key cannot read it (restored without its key).
+        "unreadable": is_unreadable(pupil.card_secret),
         "paused": pictures and services.pupil_paused_until(pupil) is not None,
     }
 
@@ -219,13 +224,17 @@ def cards(class_id: int) -> str:
         pupils = pupils_of(school_class)
     class_url = (url_for(".class_page", code=school_class.sign_in_code, _external=True)
                  if services.code_is_current(school_class) else None)
-    return render_template(
+    page = render_template(
         "signin/cards.html", school_class=school_class, cards=[_card(p) for p in pupils], only=only,
         class_url=class_url, qr=qr_code_data_uri(class_url, scale=3) if class_url else None,
         code_current=services.code_is_current(school_class),
         code_ends_today=school_class.sign_in_code_expires_at is not None,
         login_url=url_for("accounts.login", _external=True), picture_names=PICTURE_NAMES, form=EmptyForm(),
     )
+    record_event(AuditAction.LOGIN_CARDS_VIEWED, actor=current_user, school_id=school_class.school_id,
+                 subject_user_id=pupils[0].id if only is not None else None,
+                 details={"kind": "person" if only else "class", "class_id": school_class.id, "people": len(pupils)})
+    return page
 
 
 def _class_pupil_tool(class_id: int, user_id: int, act: Callable[[User], None]) -> Response:
@@ -248,7 +257,7 @@ def reset_pictures(class_id: int, user_id: int) -> Response:
         if not uses_pictures(pupil.year_group):
             flash(_("%(name)s signs in with a password, not pictures.", name=pupil.full_name), "error")
         else:
-            services.reset_pictures(pupil)
+            services.reset_pictures(pupil, actor=current_user)
             flash(_("%(name)s has new pictures and can try again now. Print their new card.",
                     name=pupil.full_name), "success")
 
@@ -280,7 +289,7 @@ def new_password(class_id: int, user_id: int) -> Response:
         if uses_pictures(pupil.year_group):
             flash(_("%(name)s signs in with pictures, not a password.", name=pupil.full_name), "error")
         else:
-            services.reissue_pupil_password(pupil)
+            services.reissue_pupil_password(pupil, actor=current_user)
             flash(_("%(name)s has a new first password. Print their new card.", name=pupil.full_name), "success")
 
     return _class_pupil_tool(class_id, user_id, act)

@@ -79,7 +79,7 @@ class WorkshopRegistration(Base):
     __table_args__ = (
         UniqueConstraint("workshop_id", "user_id"),
         Index("ix_workshop_registration_user", "user_id"),
-        personal_data(subject=("user_id",), erase="delete"),
+        personal_data(subject=("user_id",), erase="keep_anonymised"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +104,7 @@ class WorkshopFeedback(Base):
     __table_args__ = (
         UniqueConstraint("workshop_id", "user_id"),
         CheckConstraint("usefulness BETWEEN 1 AND 5", name="usefulness_1_to_5"),
-        personal_data(subject=("user_id",), erase="delete"),
+        personal_data(subject=("user_id",), erase="keep_anonymised", clear=("change",)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -17,7 +17,8 @@ from tests.conftest import run_in_app
 OVERSEERS = everyone(403, anonymous=302, coordinator=200, trust_lead=200, admin=200, other_coordinator=200)
 OVERSEERS_REDIRECT = everyone(403, anonymous=302, coordinator=302, trust_lead=302, admin=302, other_coordinator=302)
 OTHER_SCHOOL = {**OVERSEERS, "coordinator": 404, "trust_lead": 404}
-LOG_READERS = everyone(403, anonymous=302, coordinator=200, admin=200, other_coordinator=200)
+#: The access log's old address sends its readers on to the audit log.
+LOG_MOVED = everyone(403, anonymous=302, coordinator=301, admin=301, other_coordinator=301)
 #: Governors read signed audits only: this year's is not signed, so their page says so.
 AUDIT_READERS = {**OVERSEERS, "governor": 200}
 AUDIT_OTHER_SCHOOL = {**AUDIT_READERS, "coordinator": 404, "trust_lead": 404, "governor": 404}
@@ -32,7 +33,7 @@ MATRIX: dict[str, list[Case]] = {
     "reports.school_progress": [Case("GET", "/progress", OVERSEERS_REDIRECT)],
     "reports.export_csv": [Case("GET", "/records/export/completions.csv", OVERSEERS),
                            Case("GET", "/records/export/consents.csv?school={other_school_id}", OTHER_SCHOOL)],
-    "reports.access_log": [Case("GET", "/records/log", LOG_READERS)],
+    "reports.access_log": [Case("GET", "/records/log", LOG_MOVED)],
     "audits.show_audit": [Case("GET", "/audit", AUDIT_READERS),
                           Case("GET", "/audit?school={other_school_id}", AUDIT_OTHER_SCHOOL)],
     "audits.download": [Case("GET", "/audit/download.json", DOWNLOAD),

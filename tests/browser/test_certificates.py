@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from eduplatform.accounts.models import User
 from eduplatform.accounts.services import create_user
-from eduplatform.audit.models import AuditEvent
+from eduplatform.audit.models import AuditAction, AuditEvent
 from eduplatform.db import db
 from eduplatform.records.certificates import new_code
 from eduplatform.records.models import Certificate
@@ -122,8 +122,9 @@ def test_the_coordinator_lists_and_downloads_certificates(live_server: LiveServe
             "The last day comes before the first day")
     finally:
         context.close()
-    with live_server.app.app_context():  # the download is in the school's access log
+    with live_server.app.app_context():  # the download is in the school's audit log
         actor = db.session.scalar(select(User.id).where(User.username == coordinator))
-        logged = db.session.scalars(select(AuditEvent.details).where(AuditEvent.actor_id == actor)).all()
+        logged = db.session.scalars(select(AuditEvent.details).where(
+            AuditEvent.actor_id == actor, AuditEvent.action == AuditAction.EXPORT_DOWNLOADED.value)).all()
         assert logged == [{"kind": "certificates", "filters": {"schools": [logged[0]["filters"]["schools"][0]],
                                                                "current": True}, "count": 1, "format": "zip"}]

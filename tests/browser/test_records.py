@@ -74,7 +74,7 @@ def test_the_coordinator_drills_down_exports_and_signs_off_the_audit(page: Page,
     assert {row["class"] for row in rows} == {"5 Willow"} and len(rows) == 4
     assert sorted(row["status"] for row in rows) == ["in_progress", "not_started", "not_started", "not_started"]
 
-    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit").click()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Audit", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Online-safety programme audit")
     aspect = page.locator("#aspect-pupil_agreements")
     aspect.get_by_text("Rate and edit").click()
