@@ -44,6 +44,7 @@ bench: setup  ## Print the speed figures
 	$(BIN)/python bench/records.py
 	$(BIN)/python bench/training.py
 	$(BIN)/python bench/parents.py
+	$(BIN)/python bench/privacy.py
 
 translations-extract: $(STAMP)  ## Extract interface strings into translations/messages.pot
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o translations/messages.pot .

@@ -169,6 +169,15 @@ def _register_blueprints(app: Flask) -> None:
     from eduplatform.privacy.export_views import bp as privacy_export_bp
 
     app.register_blueprint(privacy_export_bp)
+    from eduplatform.concerns.filtering_views import bp as filtering_bp
+
+    app.register_blueprint(filtering_bp)
+    from eduplatform.concerns.report_views import bp as concern_reports_bp
+
+    app.register_blueprint(concern_reports_bp)
+    from eduplatform.concerns.log_views import bp as concern_log_bp
+
+    app.register_blueprint(concern_log_bp)
 
 
 def _security_headers(response: Any) -> Any:

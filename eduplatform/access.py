@@ -442,6 +442,18 @@ def managed_school_or_404(actor: Any, school_id: int) -> School:
     return school
 
 
+def chosen_managed_school(actor: Any) -> School | None:
+    """The school a settings page is about: ``?school=<id>`` when given (administrators choose one), else
+    the actor's own; "not found" when the actor does not manage it; None for an administrator who has
+    not chosen yet."""
+    chosen = request.args.get("school", type=int)
+    if chosen is not None:
+        return managed_school_or_404(actor, chosen)
+    if getattr(actor, "school_id", None) is not None:
+        return managed_school_or_404(actor, actor.school_id)
+    return None
+
+
 def may_manage_person(actor: Any, person: User) -> bool:
     """Whether the actor may edit, disable or reset ``person`` (the rule of :func:`managed_person_or_404`)."""
     if person.school_id is None or not can(actor, Permission.MANAGE_PEOPLE):

@@ -54,7 +54,7 @@ ERASE_RULES = frozenset({
 
 
 def personal_data(*, subject: tuple[str, ...] = (), mentions: tuple[str, ...] = (), erase: str,
-                  via: str | None = None, clear: tuple[str, ...] = ()) -> dict[str, Any]:
+                  via: str | None = None, clear: tuple[str, ...] = (), restricted: bool = False) -> dict[str, Any]:
     """Mark a table as holding personal data, for ``__table_args__`` (it lands in ``Table.info``).
 
     * ``subject``: columns naming the person the row is about (their export includes the row);
@@ -62,7 +62,10 @@ def personal_data(*, subject: tuple[str, ...] = (), mentions: tuple[str, ...] = 
     * ``erase``: what erasing the subject does (:data:`ERASE_RULES`);
     * ``via``: for rows that belong to a person through another table (an answer through its attempt);
     * ``clear``: free-text columns that could identify the subject inside rows kept anonymised (a
-      typed signature, a comment): erasing the subject empties them.
+      typed signature, a comment): erasing the subject empties them;
+    * ``restricted``: safeguarding records (a concern, its actions, who read it) that only the
+      school's designated safeguarding lead decides to share: a person's data export counts the rows
+      about or naming them and says whom to ask, and never copies their content.
 
     Per-person export and erasure walk these marks, and a test fails for any table with a
     foreign key to a person that is not marked, or that leaves such a column out.
@@ -70,7 +73,7 @@ def personal_data(*, subject: tuple[str, ...] = (), mentions: tuple[str, ...] = 
     if erase not in ERASE_RULES:
         raise ValueError(f"unknown erase rule {erase!r}")
     return {"info": {"personal_data": {"subject": subject, "mentions": mentions, "erase": erase, "via": via,
-                                       "clear": clear}}}
+                                       "clear": clear, "restricted": restricted}}}
 
 
 def import_models() -> None:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 
 from eduplatform import create_app
 from eduplatform.academic_year import AcademicYear
@@ -122,6 +123,23 @@ def run_in_app(app: Flask, action: Callable[[], Any]) -> Any:
         result = action()
         db.session.commit()
         return result
+
+
+@contextmanager
+def counting_statements(app: Flask) -> Iterator[list[int]]:
+    """Count the SQL statements sent while the block runs (``count[0]``), for tests that fix a page's cost."""
+    count = [0]
+
+    def counter(*_args: Any) -> None:
+        count[0] += 1
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", counter)
+    try:
+        yield count
+    finally:
+        event.remove(engine, "before_cursor_execute", counter)
 
 
 @pytest.fixture

@@ -9,6 +9,10 @@ are the ones a real school would hold; the only exception is ``reminder_sent``, 
 (:func:`eduplatform.compliance.reminders.record_sent`) needs a mail server's acceptance, so the
 row it would write is added as it writes it.
 
+The concern tables are safeguarding records (``restricted``): the pupil reports a worry of their own,
+the parent reports one about the pupil, and the staff member, as DSL, reads it, records an action
+and closes it. Their words are in :data:`CONCERN_WORDS`: no export may contain any of them.
+
 A new marked table makes ``tests/test_privacy_export.py::test_the_world_has_a_row_in_every_marked_table``
 fail until this world gives it a row.
 """
@@ -35,6 +39,14 @@ STAFF_MODULE = "staff-induction"
 PARENT_MODULE = "parents-home"
 PARENT_AGREEMENT = "home-school-agreement"
 MFA_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"  # base32, as an authenticator app is given
+#: What the concerns say (reports, the action, the outcomes): never copied into anyone's export.
+CONCERN_WORDS = {
+    "own": "Someone in a game keeps asking me to turn my camera on.",
+    "parent": "Ava Moss was sent unkind messages about her drawing in the class chat group.",
+    "action": "Spoke with Ava and her class teacher; the chat group's messages were saved by the school.",
+    "action_outcome": "The pupils who sent them apologised; the group now has an adult in it.",
+    "closed": "Resolved with both families; class lesson on kind messages planned for next week.",
+}
 
 
 @dataclass
@@ -91,6 +103,7 @@ def _records(school_id: int, class_id: int, pupil_id: int, parent_id: int, staff
     _parent_records(school, parent, pupil, staff, secrets)
     _staff_records(school, staff, year, secrets)
     _oversight_records(school, pupil, staff, year)
+    _safeguarding_records(school, pupil, parent, staff)
     for person in (pupil, parent, staff):
         secrets += [person.password_hash or "", person.session_token or "", person.picture_secret_hash or "",
                     person.card_secret or ""]
@@ -175,6 +188,24 @@ def _staff_records(school: School, staff: User, year: AcademicYear, secrets: lis
     db.session.add(ReminderSent(school_id=school.id, user_id=staff.id, kind="reminder", rule_id=STAFF_MODULE,
                                 sent_on=today))
     db.session.flush()
+
+
+def _safeguarding_records(school: School, pupil: User, parent: User, staff: User) -> None:
+    """Two concerns (the pupil's own, and the parent's about the pupil, read, acted on and closed by the
+    staff member as DSL) and a filtering check the staff member recorded."""
+    from eduplatform.concerns import services as concerns
+    from eduplatform.concerns.models import FilteringKind
+
+    concerns.report_concern(pupil, category="something_else", text=CONCERN_WORDS["own"])
+    about = concerns.report_concern(parent, category="cyberbullying", text=CONCERN_WORDS["parent"],
+                                    about_id=pupil.id)
+    concerns.mark_read(about.id, staff.id, school.id)
+    concerns.add_action(about, staff, what=CONCERN_WORDS["action"], outcome=CONCERN_WORDS["action_outcome"])
+    concerns.close_concern(about, staff, outcome=CONCERN_WORDS["closed"])
+    concerns.record_filtering(school.id, staff, kind=FilteringKind.CHECK, done_on=date.today(),
+                              what="Tried the test sites for each category from a pupil laptop.",
+                              result="All blocked; the monitoring alert reached the DSL within the hour.",
+                              with_whom="Judith Chair, governor for safeguarding")
 
 
 def _oversight_records(school: School, pupil: User, staff: User, year: AcademicYear) -> None:

@@ -22,7 +22,10 @@ from tests.access import (
     certificates,
     classroom,
     compliance,
+    concerns_log,
+    concerns_reporting,
     consents,
+    filtering,
     invitations,
     privacy_erasure,
     privacy_export,
@@ -37,7 +40,8 @@ from tests.conftest import Auth, run_in_app
 
 #: Feature modules that add their own routes and objects to the matrix.
 FEATURES = (roster, signin, classroom, reports, admin, certificates, compliance, invitations, consents,
-            workshops_access, sessions_access, audit_log, privacy_export, privacy_erasure)
+            workshops_access, sessions_access, audit_log, privacy_export, privacy_erasure, concerns_log,
+            filtering, concerns_reporting)
 
 #: Endpoints anyone may use without signing in. Keep this list short.
 PUBLIC_ENDPOINTS = {"accounts.login", "accounts.verify_code", "health.healthz", "static",

@@ -15,10 +15,10 @@ import eduplatform
 
 PACKAGE = Path(eduplatform.__file__).parent
 CORE = {"config", "db", "access", "roles", "academic_year", "i18n", "forms", "rendering", "errors", "extensions",
-        "rate_limits", "crypto", "qr", "static_files", "mail", "pdf"}
+        "rate_limits", "crypto", "qr", "static_files", "mail", "pdf", "csv_files"}
 LOWER = CORE | {"catalogue", "accounts", "schools", "records"}
 FEATURES = {"learning", "agreements", "classroom", "signin", "roster", "people", "health", "admin", "compliance",
-            "workshops"}
+            "workshops", "concerns"}
 OVERSIGHT = {"reports", "audit", "privacy"}
 #: The app's wiring and the demo builder (which writes a whole school, audit included) may import anything.
 WIRING = {"__init__", "cli", "demo"}

@@ -94,8 +94,8 @@ def test_the_coordinator_rates_drafts_plans_and_signs_off(app, client, auth: Aut
     auth.login(world.people["coordinator"])
     page = client.get("/audit").get_data(as_text=True)
     for title in ("1. Summary", "2. Programme delivered", "3. Acceptable use agreements", "4. Pupil outcomes",
-                  "5. Staff and governors", "6. Parents and carers", "7. Year on year", "8. Self-review",
-                  "9. Sign-off"):
+                  "5. Staff and governors", "6. Parents and carers", "7. Concerns reported",
+                  "8. Filtering and monitoring", "9. Year on year", "10. Self-review", "11. Sign-off"):
         assert title in page
     assert "<svg" in page and "<title id=\"chart-completion-t\">" in page
     year = world.year.start_year
@@ -156,7 +156,7 @@ def test_governors_read_only_signed_audits(app, client, auth: Auth, world: Recor
                                   "chair_signed_on": "2027-07-01", "confirm": "y"}, token_from="/audit")
     auth.logout()
     auth.login(world.people["governor"])
-    assert "9. Sign-off" in client.get("/audit").get_data(as_text=True)
+    assert "11. Sign-off" in client.get("/audit").get_data(as_text=True)
     assert client.get("/audit/download.json").status_code == 200
 
 
@@ -164,7 +164,7 @@ def test_a_trust_lead_sees_each_school_and_the_trust_total(client, auth: Auth, w
     auth.login(world.people["trust_lead"])
     page = client.get("/audit").get_data(as_text=True)
     assert "Trust total" in page and "Records School" in page and "Sister School" in page
-    assert "Far School" not in page and "8. Self-review" not in page
+    assert "Far School" not in page and "10. Self-review" not in page
     assert client.get(f"/audit?school={world.school.id}").status_code == 200
     assert client.get(f"/audit?school={world.far_school.id}").status_code == 404
     data = client.get("/audit/download.json").get_json()
@@ -213,7 +213,8 @@ def test_the_audit_csv_has_one_row_per_figure_and_is_formula_safe(app, client, a
     text = client.get("/audit/download.csv").get_data(as_text=True)
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"), newline="")))
     figures = [row for row in rows if row["section"] in {"summary", "people", "programme", "agreements", "outcomes",
-                                                         "staff", "parents"} and row["measure"] != "class_signing"]
+                                                         "staff", "parents", "concerns", "filtering"}
+               and row["measure"] not in {"class_signing", "last_check", "check_days"}]
     assert len(figures) == len(audit_of(app, world).figures)
     assert {"section", "measure", "audience", "strand", "value", "previous_value"} <= set(rows[0])
     assert any(row["text"].endswith("=cmd |calc") for row in rows)

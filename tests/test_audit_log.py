@@ -23,7 +23,7 @@ from eduplatform.audit.models import AuditAction, AuditEvent
 from eduplatform.db import db, utcnow
 from eduplatform.roles import Duty, Role
 from eduplatform.schools.models import School
-from tests.conftest import PASSWORD, Auth, run_in_app
+from tests.conftest import PASSWORD, Auth, counting_statements, run_in_app
 from tests.test_mfa import set_up
 from tests.test_people_manage import person_data
 from tests.test_signin_pictures import RIGHT, WRONG, make_picture_class, tap
@@ -309,18 +309,8 @@ def test_fifty_a_page_with_an_older_link_and_no_offset(app, client, auth: Auth, 
 
 
 def _count_queries(app: Flask, client: Any, path: str) -> int:
-    count = [0]
-
-    def counter(*_args: Any) -> None:
-        count[0] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
+    with counting_statements(app) as count:
         assert client.get(path).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
     return count[0]
 
 

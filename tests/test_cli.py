@@ -19,7 +19,8 @@ from eduplatform.schools.models import SchoolClass
 from tests.conftest import CATALOGUE, test_settings
 
 ROOT = Path(__file__).resolve().parent.parent
-README_ACCOUNTS = ["coordinator", "teacher", "staff", "governor", "parent", "pupil.ks2", "pupil.ks3", "pupil.ks4"]
+README_ACCOUNTS = ["coordinator", "dsl", "teacher", "staff", "governor", "parent", "pupil.ks2", "pupil.ks3",
+                   "pupil.ks4"]
 
 
 def test_init_db_creates_and_is_safe_to_repeat(fresh_app) -> None:

@@ -54,8 +54,9 @@ def test_the_training_record_shows_green_amber_and_red(demo) -> None:
     record = _record(demo)
     statuses = Counter(cell.status for row in record.values() for cell in row.requirements)
     assert statuses[TrainingStatus.IN_DATE] and statuses[TrainingStatus.DUE_SOON] and statuses[TrainingStatus.OVERDUE]
-    dsl = record["coordinator"].requirement("dsl-training")
+    dsl = record["dsl"].requirement("dsl-training")
     assert dsl.status is TrainingStatus.DUE_SOON and dsl.last_done.method == "external"
+    assert record["coordinator"].requirement("dsl-training").status is TrainingStatus.NOT_REQUIRED  # not the DSL
     assert record["teacher"].requirement("dsl-training").status is TrainingStatus.IN_DATE
     assert record["staff"].requirement("staff-induction").status is TrainingStatus.DUE_SOON
     assert len({row.started_on for row in record.values()}) > 10  # start dates vary

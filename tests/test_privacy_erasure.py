@@ -25,6 +25,7 @@ from eduplatform.privacy.erasure import (
     marked_tables,
     plan_erasure,
 )
+from eduplatform.privacy.retention import save_retention_periods
 from eduplatform.reports.audit_build import build_audit
 from eduplatform.reports.dashboard import build_dashboard
 from eduplatform.reports.rows import Filters
@@ -124,9 +125,11 @@ def test_after_erasure_nothing_identifying_remains(app, make_user, make_school, 
     }
 
     def erase_family() -> None:
-        erase_on_request(_user(world.pupil.id), actor=world.staff, today=TODAY)
-        erase_on_request(_user(world.parent.id), actor=world.staff, today=TODAY)  # their child is no longer on roll
-        erase(_user(world.staff.id))  # held in real life (last coordinator, signed audit): the walk takes all three
+        # All three are held in real life (the safeguarding concerns; the staff member is also the last
+        # coordinator and signed the audit): the walk, not the holds, is what this test is about.
+        erase(_user(world.pupil.id))
+        erase(_user(world.parent.id))
+        erase(_user(world.staff.id))
 
     run_in_app(app, erase_family)
     ids = [world.pupil.id, world.parent.id, world.staff.id]
@@ -240,6 +243,48 @@ def test_features_add_their_own_holds(app, school, make_user) -> None:
     assert run_in_app(app, lambda: _user(visitor.id).erased_at) is None
 
 
+def test_a_safeguarding_concern_holds_its_reporter_and_its_subject(app, school, make_user) -> None:
+    """Open: kept. Closed: kept until the school's ``concerns`` period after closing (7 years by default)."""
+    from eduplatform.concerns import services as concerns
+
+    dsl = make_user(Role.STAFF, school=school)
+    parent, pupil = make_user(Role.PARENT, school=school), make_user(Role.PUPIL, school=school, year_group=6)
+    bystander = make_user(Role.PUPIL, school=school, year_group=6)
+    ids: dict[str, int] = {}
+
+    def report() -> None:
+        ids["concern"] = concerns.report_concern(_user(parent.id), category="online_hate", about_id=pupil.id,
+                                                 text="Hateful comments under a video the pupil posted.").id
+
+    run_in_app(app, report)
+
+    def reasons(today: date) -> dict[str, list[str]]:
+        return {name: holds.holds_of(_user(person.id), today) for name, person in
+                {"parent": parent, "pupil": pupil, "bystander": bystander}.items()}
+
+    found = run_in_app(app, lambda: reasons(TODAY))
+    assert found["parent"] == found["pupil"] == ["An open safeguarding concern: they reported it, or it is about them."]
+    assert found["bystander"] == []
+
+    def close() -> None:
+        from eduplatform.concerns.models import Concern
+
+        concern = db.session.get(Concern, ids["concern"])
+        concerns.close_concern(concern, _user(dsl.id), outcome="Reported to the platform; comments removed.")
+        concern.closed_at = utcnow() - timedelta(days=365)
+
+    run_in_app(app, close)
+    until = (utcnow().date() - timedelta(days=365) + timedelta(days=2555)).isoformat()
+    found = run_in_app(app, lambda: reasons(utcnow().date()))
+    assert all(len(found[name]) == 1 and until in found[name][0] for name in ("parent", "pupil"))
+    with pytest.raises(ErasureRefusedError):
+        run_in_app(app, lambda: erase_on_request(_user(pupil.id), actor=dsl, today=utcnow().date()))
+    later = date.fromisoformat(until) + timedelta(days=1)
+    assert run_in_app(app, lambda: reasons(later)) == {"parent": [], "pupil": [], "bystander": []}
+    run_in_app(app, lambda: save_retention_periods(db.session.get(School, school.id), {"concerns": 3000}, actor=None))
+    assert run_in_app(app, lambda: reasons(later))["pupil"] != []  # the school keeps them longer
+
+
 # --- The erase page --------------------------------------------------------------------------------
 
 
@@ -346,5 +391,6 @@ def test_plan_counts_match_what_erasure_does(app, make_user, make_school, make_c
     assert done.removed["setup_code"] == 1 and done.removed["parent_link"] == 1
     # The audit entry is the parent's own action (they signed in): kept, its address cleared.
     assert done.kept == {"user_role": 1, "agreement_signature": 1, "workshop_registration": 1,
-                         "workshop_feedback": 1, "attendee": 1, "module_completion": 1, "audit_event": 1}
+                         "workshop_feedback": 1, "attendee": 1, "module_completion": 1, "audit_event": 1,
+                         "concern": 1, "concern_action": 1, "concern_read": 1}  # the concern they reported
     assert "consent_decision" not in done.kept  # the decisions are about the child; the parent is only named

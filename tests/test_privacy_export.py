@@ -17,7 +17,7 @@ from eduplatform.privacy.export import marked_tables, personal_data_of, to_json
 from eduplatform.privacy.export_labels import COLUMN_HEADINGS, SECRET_COLUMNS, TABLE_TITLES
 from eduplatform.roles import Role
 from tests.conftest import Auth
-from tests.personal_data_world import World, person_with_everything
+from tests.personal_data_world import CONCERN_WORDS, World, person_with_everything
 
 SECRET_WORDS = ("hash", "secret", "token", "lookup")
 
@@ -65,9 +65,14 @@ def _exported_tables(data: Any) -> set[str]:
     return {section.table for section in (*data.sections, *data.named_in)}
 
 
+def _restricted() -> set[str]:
+    return {table.name for table in marked_tables() if table.info["personal_data"]["restricted"]}
+
+
 def test_every_marked_table_has_a_title_and_every_column_a_heading(app) -> None:
+    """Safeguarding records (restricted) are only counted, never laid out: they need neither."""
     with app.app_context():
-        tables = marked_tables()
+        tables = [table for table in marked_tables() if not table.info["personal_data"]["restricted"]]
     assert tables[0].name == "user_account"
     assert {table.name for table in tables} - TABLE_TITLES.keys() == set()
     assert {column.name for table in tables for column in table.columns} - COLUMN_HEADINGS.keys() == set()
@@ -90,12 +95,16 @@ def test_the_world_has_a_row_in_every_marked_table(app, world: World) -> None:
 
 
 def test_the_export_holds_every_marked_table_with_a_row_about_the_person(app, world: World) -> None:
+    with app.app_context():
+        restricted = _restricted()
+    assert restricted == {"concern", "concern_action", "concern_read"}
     for person in world.people.values():
         holding = _rows_naming(app, person.id)
         with app.app_context():
             data = personal_data_of(person.id)
-        assert holding - _exported_tables(data) == set(), person.username
-        assert _exported_tables(data) <= holding
+        assert holding - restricted - _exported_tables(data) == set(), person.username
+        assert _exported_tables(data) <= holding - restricted
+        assert (data.restricted > 0) == bool(holding & restricted), person.username
 
 
 def test_secrets_never_leave(app, world: World) -> None:
@@ -127,7 +136,7 @@ def test_other_people_are_named_only_when_acting_for_the_school_or_the_persons_c
 def test_the_json_document(app, world: World) -> None:
     with app.app_context():
         document = json.loads(to_json(personal_data_of(world.pupil.id)))
-    assert set(document) == {"generated_at", "school", "person", "sections", "named_in"}
+    assert set(document) == {"generated_at", "school", "person", "sections", "named_in", "safeguarding_records"}
     assert datetime.fromisoformat(document["generated_at"]).tzinfo is not None
     assert document["school"] == "Rowan Primary"
     assert document["person"] == {"id": world.pupil.id, "username": world.pupil.username, "name": "Ava Moss"}
@@ -135,6 +144,31 @@ def test_the_json_document(app, world: World) -> None:
     assert answers["title"] == "Quiz answers" and answers["rows"]
     reads = next(s for s in document["sections"] if s["table"] == "lesson_read")
     datetime.fromisoformat(reads["rows"][0]["read_at"])
+
+
+def test_safeguarding_records_are_counted_and_their_content_never_leaves(app, world: World) -> None:
+    from eduplatform.privacy.export_render import export_document
+
+    with app.test_request_context("/"):
+        data = {key: personal_data_of(person.id) for key, person in world.people.items()}
+        documents = {key: to_json(found) for key, found in data.items()}
+        pages = {key: export_document(found) for key, found in data.items()}
+    # The pupil: their own report, and the parent's about them with its action and read receipt.
+    # The parent: their report, its action and read receipt. The DSL: closed it, acted, read it.
+    assert {key: found.restricted for key, found in data.items()} == {"pupil": 4, "parent": 3, "staff": 3}
+    for key in world.people:
+        for words in CONCERN_WORDS.values():
+            assert words not in documents[key] and words not in pages[key], (key, words)
+        document = json.loads(documents[key])
+        assert document["safeguarding_records"]["held"] == data[key].restricted
+        assert not {"concern", "concern_action", "concern_read"} & {
+            section["table"] for part in ("sections", "named_in") for section in document[part]}
+        line = (f"Safeguarding records: {data[key].restricted} held; ask the school&#39;s designated safeguarding "
+                f"lead, who decides what can be shared.")
+        assert line in pages[key], key
+        assert "cyberbullying" not in documents[key] and "something_else" not in documents[key]
+    filtering = json.loads(documents["staff"])["named_in"]
+    assert "Filtering and monitoring records" in {section["title"] for section in filtering}
 
 
 def test_the_statements_do_not_grow_with_the_rows(app, world: World, make_user) -> None:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import func, select
 
 from eduplatform.accounts.models import SetupCode, User
 from eduplatform.audit.models import AuditAction, AuditEvent
@@ -19,7 +17,7 @@ from eduplatform.reports.models import AuditReview
 from eduplatform.roles import Role
 from eduplatform.schools.models import School
 from eduplatform.signin.models import PictureSignInAttempt
-from tests.conftest import Auth, run_in_app
+from tests.conftest import Auth, counting_statements, run_in_app
 
 YEAR = timedelta(days=365)
 
@@ -144,12 +142,47 @@ def test_other_schools_are_left_alone(app, school, make_school, purge_world) -> 
     assert run_in_app(app, lambda: _state(purge_world, school.id))["erased"] == []
 
 
+def test_the_purge_keeps_and_reports_people_a_safeguarding_concern_holds(app, school, make_user) -> None:
+    from eduplatform.concerns import services as concerns
+    from eduplatform.concerns.models import Concern
+
+    dsl = make_user(Role.STAFF, school=school)
+    people = {name: make_user(role, school=school, year_group=year_group, first_name="Held", last_name=name)
+              for name, role, year_group in (("Subject", Role.PUPIL, 9), ("Reporter", Role.PARENT, None),
+                                             ("Closedlongago", Role.PUPIL, 9), ("Nothing", Role.PUPIL, 9))}
+
+    def setup() -> None:
+        open_one = concerns.report_concern(_user(people["Reporter"].id), category="grooming",
+                                           about_id=people["Subject"].id, text="An adult online asked to meet.")
+        assert open_one.status == "new"
+        old = concerns.report_concern(_user(people["Closedlongago"].id), category="cyberbullying",
+                                      text="Name-calling.")
+        concerns.close_concern(old, _user(dsl.id), outcome="Sorted out with the class.")
+        db.session.get(Concern, old.id).closed_at = utcnow() - 8 * YEAR  # past the seven years
+        for person in people.values():
+            _user(person.id).left_at = utcnow() - 3 * YEAR
+
+    run_in_app(app, setup)
+    report = run_in_app(app, lambda: purge(utcnow().date(), dry_run=True, school_ids=[school.id]))
+    kept = {person.user_id: person.reasons for person in report.schools[0].kept}
+    held = ("An open safeguarding concern: they reported it, or it is about them.",)
+    assert kept == {people["Subject"].id: held, people["Reporter"].id: held}
+    assert report.schools[0].counts["pupils"] == 2 and report.schools[0].counts["parents"] == 0
+    real = run_in_app(app, lambda: purge(utcnow().date(), dry_run=False, school_ids=[school.id]))
+    assert {person.user_id for person in real.schools[0].kept} == {people["Subject"].id, people["Reporter"].id}
+    erased = run_in_app(app, lambda: {name for name, person in people.items() if _user(person.id).erased_at})
+    assert erased == {"Closedlongago", "Nothing"}
+    text = run_in_app(app, lambda: db.session.scalars(select(Concern.text).order_by(Concern.id)).all())
+    assert text == ["An adult online asked to meet.", ""]  # the erased reporter's words went with them
+
+
 # --- Retention periods ----------------------------------------------------------------------------
 
 
 def test_periods_have_defaults_and_limits() -> None:
-    assert effective_periods({}) == {"pupils": 730, "staff": 2190, "parents": 365, "visitors": 365,
+    assert effective_periods({}) == {"pupils": 730, "staff": 2190, "parents": 365, "visitors": 365, "concerns": 2555,
                                      "sign_in_attempts": 90, "audit_log": 730, "setup_codes": 30}
+    assert "from 2190 to 3650" in (problem_with(KIND_BY_KEY["concerns"], "2000") or "")
     assert effective_periods({"pupils": 1000, "staff": 10, "parents": "x", "visitors": True})["pupils"] == 1000
     assert effective_periods({"staff": 10})["staff"] == 2190  # below the legal minimum: the default applies
     assert problem_with(KIND_BY_KEY["staff"], "") is None
@@ -201,27 +234,11 @@ def test_the_retention_page_saves_periods_and_previews_the_purge(app, client, au
     assert run_in_app(app, lambda: _state(purge_world, school.id))["erased"] == []  # a preview only
 
 
-@contextmanager
-def counting(app) -> Iterator[list[int]]:
-    count = [0]
-
-    def counter(*_args: Any) -> None:
-        count[0] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
-        yield count
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
-
-
 def test_the_preview_costs_the_same_queries_however_many_leavers(app, client, auth: Auth, school, purge_world,
                                                                   make_user, link) -> None:
     auth.login(purge_world["coordinator"])
     client.get("/privacy/retention")  # warm up: the session's first page loads the menu's helpers
-    with counting(app) as few:
+    with counting_statements(app) as few:
         client.get("/privacy/retention")
 
     def more_leavers() -> None:
@@ -231,7 +248,7 @@ def test_the_preview_costs_the_same_queries_however_many_leavers(app, client, au
                 run_in_app(app, lambda person=person: setattr(_user(person.id), "left_at", utcnow() - 8 * YEAR))
 
     more_leavers()
-    with counting(app) as many:
+    with counting_statements(app) as many:
         page = client.get("/privacy/retention").get_data(as_text=True)
     assert "<td>Pupils erased</td><td>7</td>" in page
     assert many[0] == few[0]

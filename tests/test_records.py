@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from eduplatform.audit.models import AuditAction, AuditEvent
 from eduplatform.catalogue import current_catalogue
@@ -18,7 +18,7 @@ from eduplatform.reports.rows import AGREEMENT_STATES, COMPLETION_STATES, Filter
 from eduplatform.reports.scope import build_scope
 from eduplatform.roles import Role
 from eduplatform.schools.models import School
-from tests.conftest import Auth, run_in_app
+from tests.conftest import Auth, counting_statements, run_in_app
 from tests.records_world import RecordsWorld, build_records_world
 
 
@@ -190,18 +190,8 @@ def test_every_download_is_in_the_access_log(app, client, auth: Auth, world: Rec
 
 
 def _count_queries(app, action: Any) -> int:
-    count = [0]
-
-    def counter(*_args: Any) -> None:
-        count[0] += 1
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", counter)
-    try:
+    with counting_statements(app) as count:
         run_in_app(app, action)
-    finally:
-        event.remove(engine, "before_cursor_execute", counter)
     return count[0]
 
 

@@ -6,6 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 from types import MappingProxyType
 
+from eduplatform.catalogue.concerns import read_concerns
 from eduplatform.catalogue.content import (
     LinkContext,
     UrlBuilder,
@@ -128,6 +129,8 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
         "audience": set(curriculum.audiences)}, problems)
     training_rules = read_training_rules(curriculum_root, set(curriculum.modules), set(curriculum.agreements),
                                          problems)
+    concerns = read_concerns(curriculum_root, static_root, {locale: locale_folders[locale] for locale in locales},
+                             fallback_locale, problems)
     if problems.found:
         raise ContentError(problems.found)
     _fill_untranslated_parts(module_contents, fallback_locale)
@@ -145,4 +148,5 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
         self_review=self_review,
         audit_settings=audit_settings,
         training_rules=training_rules,
+        concerns=concerns,
     )

@@ -14,6 +14,7 @@ from enum import StrEnum
 
 from markupsafe import Markup
 
+from eduplatform.catalogue.concerns import EMPTY_CONCERNS, ConcernCatalogue
 from eduplatform.catalogue.sections import LessonSection
 from eduplatform.catalogue.self_review import EMPTY_SELF_REVIEW, SelfReview
 from eduplatform.catalogue.training import TrainingRule
@@ -281,6 +282,8 @@ class Catalogue:
     audit_settings: Mapping[str, str] = field(default_factory=dict)
     #: Who must complete which training and how often (``curriculum/training.yaml``), in file order.
     training_rules: tuple[TrainingRule, ...] = ()
+    #: The kinds of worry people can report, and who a pupil may ask to talk to (``curriculum/concerns.yaml``).
+    concerns: ConcernCatalogue = EMPTY_CONCERNS
 
     def training_rule(self, rule_id: str) -> TrainingRule | None:
         """The training rule with this id, or None."""

@@ -20,7 +20,7 @@ from eduplatform.catalogue.files import Problems, check_keys, read_yaml
 KNOWN_DRAFTERS = frozenset({
     "pupil_programme", "pupil_outcomes", "pupil_agreements", "staff_agreements", "staff_induction",
     "staff_refresher", "dsl_training", "governor_training", "parent_engagement", "consent_returns",
-    "visitor_agreements",
+    "visitor_agreements", "reporting",
 })
 LEVELS = (1, 2, 3, 4, 5)
 #: What ``curriculum/audit.yaml`` may name, and what kind of id each is.

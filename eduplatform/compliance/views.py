@@ -20,7 +20,7 @@ from wtforms import SelectChoice
 
 from eduplatform.access import (
     Permission,
-    managed_school_or_404,
+    chosen_managed_school,
     managed_schools,
     may_manage_training_of,
     may_see_training_of,
@@ -156,7 +156,7 @@ def training_settings() -> str | Response:
     A coordinator for their own school; an administrator for the school chosen with ``?school=<id>``
     (without one, a list of schools to choose from).
     """
-    school = _settings_school()
+    school = chosen_managed_school(current_user)
     if school is None:
         schools = db.session.scalars(select(School).where(managed_schools(current_user)).order_by(School.name))
         return render_template("compliance/training_settings.html", school=None, schools=list(schools))
@@ -173,15 +173,6 @@ def training_settings() -> str | Response:
     return render_template("compliance/training_settings.html", school=school, form=form,
                            rules=catalogue.training_rules, titles=titles, period_inputs=period_inputs,
                            field_name=field_name)
-
-
-def _settings_school() -> School | None:
-    chosen = request.args.get("school", type=int)
-    if chosen is not None:
-        return managed_school_or_404(current_user, chosen)
-    if current_user.school_id is not None:
-        return managed_school_or_404(current_user, current_user.school_id)
-    return None
 
 
 def _person_or_404(user_id: int) -> User:

@@ -36,7 +36,8 @@ class Concern(Base):
         Index("ix_concern_school_status", "school_id", "status", "reported_at"),
         Index("ix_concern_reporter", "reporter_id", "reported_at"),
         CheckConstraint("status IN ('new', 'open', 'closed')", name="status_known"),
-        personal_data(subject=("about_id", "reporter_id"), mentions=("closed_by_id",), erase="keep_anonymised"),
+        personal_data(subject=("about_id", "reporter_id"), mentions=("closed_by_id",), erase="keep_anonymised",
+                      clear=("text", "outcome"), restricted=True),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -74,7 +75,8 @@ class ConcernAction(Base):
     """One thing a DSL did about a concern: who, when, what, and what came of it."""
 
     __tablename__ = "concern_action"
-    __table_args__ = (personal_data(mentions=("by_id",), erase="keep_anonymised", via="concern_id"),)
+    __table_args__ = (personal_data(mentions=("by_id",), erase="keep_anonymised", via="concern_id",
+                                    clear=("what", "outcome"), restricted=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), index=True)
@@ -92,7 +94,8 @@ class ConcernRead(Base):
     """A DSL opened a concern (each reader once, with the first time): the read receipts."""
 
     __tablename__ = "concern_read"
-    __table_args__ = (personal_data(mentions=("reader_id",), erase="keep_anonymised", via="concern_id"),)
+    __table_args__ = (personal_data(mentions=("reader_id",), erase="keep_anonymised", via="concern_id",
+                                    restricted=True),)
 
     concern_id: Mapped[int] = mapped_column(ForeignKey("concern.id", ondelete="CASCADE"), primary_key=True)
     reader_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)

@@ -27,6 +27,7 @@ from eduplatform.concerns.models import (
 )
 from eduplatform.db import db, utcnow
 from eduplatform.roles import Role
+from eduplatform.schools.models import School
 
 
 class ConcernError(ValueError):
@@ -150,3 +151,19 @@ def concerns_reported_by(reporter_id: int) -> list[Any]:
     return list(db.session.execute(
         select(Concern.id, Concern.category, Concern.reported_at, Concern.first_read_at.is_not(None).label("read"))
         .where(Concern.reporter_id == reporter_id).order_by(Concern.reported_at.desc(), Concern.id.desc())))
+
+
+def set_filtering_check_days(school: School, days: int, *, actor: User | None) -> bool:
+    """Set how many days a filtering check keeps the school in date (the form checks the limits).
+
+    Returns whether it changed; a change is logged as ``SCHOOL_CHANGED``. Callers: the filtering
+    page (the school's coordinator, DSL or deputies).
+    """
+    before = school.filtering_check_days
+    if before == days:
+        return False
+    school.filtering_check_days = days
+    db.session.flush()
+    record_event(AuditAction.SCHOOL_CHANGED, actor=actor, school_id=school.id,
+                 details={"filtering_check_days": {"before": before, "after": days}})
+    return True

@@ -95,6 +95,7 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
                            password_hash=hashed, email=email, **extra)  # type: ignore[arg-type]
 
     coordinator = named("coordinator", "Sarah", "Okafor", {Role.COORDINATOR, Role.STAFF}, school_id=school.id)
+    dsl = named("dsl", "Ruth", "Adebayo", {Role.STAFF}, school_id=school.id)
     teacher = named("teacher", "Tom", "Hughes", {Role.STAFF}, school_id=school.id)
     new_staff = named("staff", "Grace", "Mensah", {Role.STAFF}, school_id=school.id)
     governor = named("governor", "Ian", "Roberts", {Role.GOVERNOR}, school_id=school.id)
@@ -117,10 +118,12 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
     assign_teacher(classes[1], teacher)  # a KS1 class
     assign_teacher(classes[4], teacher)  # a KS2 class
     assign_teacher(classes[7], coordinator)
-    # The coordinator is the DSL, with a deputy; the school's own "Where to get help" entries.
-    coordinator.duty_rows = [UserDuty(duty=Duty.DSL)]
+    # The DSL is a member of staff (not the coordinator), with the teacher as deputy; the school's own
+    # "Where to get help" entries.
+    dsl.duty_rows = [UserDuty(duty=Duty.DSL)]
     teacher.duty_rows = [UserDuty(duty=Duty.DEPUTY_DSL)]
-    school.dsl_contact = "Mrs Okafor's office is next to reception, or ask any adult to fetch her."
+    school.dsl_contact = ("Mrs Adebayo's office is next to reception, or ask any adult to fetch her. "
+                          "Mr Hughes is her deputy.")
     add_help_contact(school, name="Mr Brennan, school counsellor",
                      detail="The wellbeing room, Tuesday and Thursday lunchtimes; no appointment needed.",
                      for_pupils=True, for_adults=False)
@@ -163,7 +166,7 @@ def seed_demo(*, password: str | None = None, seed: int = 2026, with_history: bo
         population(rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES), {Role.PUPIL}, school_id=other.id,
                    year_group=rng.randint(0, 6))
     if with_history:
-        _add_history(school, DemoStaff(coordinator=coordinator, deputy=teacher, new_starter=new_staff,
+        _add_history(school, DemoStaff(coordinator=coordinator, dsl=dsl, deputy=teacher, new_starter=new_staff,
                                        governor=governor), classes, year, rng, parent)
     return accounts
 
@@ -183,9 +186,11 @@ def demo_email(name: str, roles: set[Role], school_domain: str | None) -> str | 
 def _add_history(school: School, named: DemoStaff, classes: dict[int, SchoolClass], year: AcademicYear,
                  rng: random.Random, parent: User) -> None:
     """Last year's records and signed audit, this year's autumn term under way (see demo/history.py),
-    the staff's and governors' training over the years (demo/training.py), and the parents'
-    workshops: one held with its register and feedback, one coming (demo/workshops.py)."""
+    the staff's and governors' training over the years (demo/training.py), the parents'
+    workshops: one held with its register and feedback, one coming (demo/workshops.py), and the
+    concern log and the filtering and monitoring logs (demo/concerns.py)."""
     from eduplatform.catalogue import current_catalogue
+    from eduplatform.demo.concerns import DemoConcerns
     from eduplatform.demo.history import DemoHistory, sign_last_years_audit
     from eduplatform.demo.training import DemoTraining, date_certificates
     from eduplatform.demo.workshops import add_demo_workshops
@@ -205,3 +210,5 @@ def _add_history(school: School, named: DemoStaff, classes: dict[int, SchoolClas
     training.write_this_years_training()
     add_demo_workshops(school, named.deputy, parent, rng, training.today)
     date_certificates(school, catalogue)
+    DemoConcerns(school, dsl=named.dsl, deputy=named.deputy, reporters=[named.deputy, named.new_starter, named.dsl],
+                 governor=named.governor, coordinator=named.coordinator, today=training.today).write()

@@ -4,8 +4,9 @@ Every date is worked out from the day the demo is seeded, so the training record
 mix whatever that day is: always some in date (green), some due within 30 days (amber) and some
 overdue (red). The story, for Oakfield:
 
-* the coordinator (the DSL) has been at the school for years; the local authority's DSL course she
-  did elsewhere falls due for renewal in 20 days (amber); she has done this year's refresher;
+* the coordinator has been at the school for years and has done this year's refresher;
+* the DSL (``dsl``) has been at the school for years; the local authority's DSL course she did
+  elsewhere falls due for renewal in 20 days (amber); she has done this year's refresher;
 * the deputy DSL (the teacher) did the platform's DSL module last year (in date for two years),
   but not yet this year's refresher (due by 31 October: upcoming, amber or overdue by the date);
 * the named member of staff started 10 school days ago: induction due soon (amber); one teacher
@@ -64,6 +65,8 @@ class DemoStaff:
     """The named adults the story is about (the seeder made them)."""
 
     coordinator: User
+    #: The Designated Safeguarding Lead (a member of staff holding the duty; not the coordinator).
+    dsl: User
     deputy: User
     new_starter: User
     governor: User
@@ -78,12 +81,12 @@ class DemoTraining:
         self.this_year, self.last_year = history.this_year, history.last_year
         self.zone = time_zone_of(self.school)
         self.today = local_date(utcnow(), self.zone)
-        others = [person for person in self._holders(Role.STAFF) if person not in (named.coordinator, named.deputy,
-                                                                                    named.new_starter)]
+        others = [person for person in self._holders(Role.STAFF) if person not in (
+            named.coordinator, named.dsl, named.deputy, named.new_starter)]
         #: Class teachers: two started lately (one 40 school days ago, one in September), the rest long ago.
         self.late_starter, self.september_starter = (others + [None, None])[:2]
         self.class_veterans = others[2:]
-        self.veterans = [named.coordinator, named.deputy, *self.class_veterans]
+        self.veterans = [named.coordinator, named.dsl, named.deputy, *self.class_veterans]
         governors = [person for person in self._holders(Role.GOVERNOR) if person is not named.governor]
         #: Governors besides the named one: newly appointed, trained early last year, trained late last year.
         self.new_governor, self.autumn_governor, self.summer_governor = (governors + [None, None, None])[:3]
@@ -102,6 +105,7 @@ class DemoTraining:
         """
         last_september = self.last_year.first_day
         self.named.coordinator.started_on = date(self.this_year.start_year - 9, 9, 1)
+        self.named.dsl.started_on = date(self.this_year.start_year - 12, 9, 1)
         self.named.deputy.started_on = date(self.this_year.start_year - 4, 1, 6)
         for veteran in self.class_veterans:
             veteran.started_on = last_september - timedelta(days=self.rng.randint(30, 15 * 365))
@@ -137,6 +141,7 @@ class DemoTraining:
         """This year's training to date, and the DSL's course done elsewhere (call after this year's
         other records are dated)."""
         self._complete(self.named.coordinator, REFRESHER, self._this_year_day(10))
+        self._complete(self.named.dsl, REFRESHER, self._this_year_day(8))
         for veteran in self.class_veterans:
             if self.rng.random() < 0.65:
                 self._complete(veteran, REFRESHER, self._this_year_day(self.rng.randint(3, 60)))
@@ -146,7 +151,7 @@ class DemoTraining:
         # The named governor renews a fortnight before last year's training expires (or as soon as the year allows).
         renewal = add_months(self.last_year.first_day + timedelta(days=40), 12) - timedelta(days=15)
         self._complete(self.named.governor, GOVERNORS, min(max(renewal, self.this_year.first_day), self.today))
-        self._done_elsewhere(self.named.coordinator, DSL, add_months(self.today + timedelta(days=20), -24))
+        self._done_elsewhere(self.named.dsl, DSL, add_months(self.today + timedelta(days=20), -24))
 
     def _this_year_day(self, days_in: int) -> date:
         return min(self.this_year.first_day + timedelta(days=days_in), self.today)

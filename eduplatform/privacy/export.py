@@ -6,6 +6,9 @@ For every marked table one statement reads the rows where the person is the subj
 names of the other people those rows point at. So the number of statements depends on the schema,
 not on how many rows a person has. Secrets are never copied out (:data:`SECRET_COLUMNS`); other
 people appear by name only when they acted for the school, or are the person's own children.
+Safeguarding records (tables marked ``restricted``: a concern, its actions, who read it) are only
+counted: the export says how many are held and that the school's designated safeguarding lead
+decides what can be shared from them; their content never leaves this way.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Column, ColumnElement, Table, false, or_, select
+from sqlalchemy import Column, ColumnElement, Table, false, func, or_, select
 
 from eduplatform.accounts.models import User, UserRole
 from eduplatform.db import Base, db, import_models, utcnow
@@ -76,10 +79,18 @@ class PersonalData:
     sections: list[Section] = field(default_factory=list)
     #: Rows that name the person without being about them ("where you are named").
     named_in: list[Section] = field(default_factory=list)
+    #: Safeguarding records about or naming the person (``restricted`` tables): counted, never copied.
+    restricted: int = 0
 
     @property
     def row_count(self) -> int:
         return sum(len(section.rows) for section in (*self.sections, *self.named_in))
+
+    @property
+    def restricted_note(self) -> str:
+        """The one line the export gives about safeguarding records: how many, and whom to ask."""
+        return _("Safeguarding records: %(num)d held; ask the school's designated safeguarding lead, who decides "
+                 "what can be shared.", num=self.restricted)
 
 
 def marked_tables() -> list[Table]:
@@ -113,6 +124,12 @@ def _belongs(table: Table, user_id: int) -> ColumnElement[bool]:
     return _any_of(table, mark["subject"], user_id)
 
 
+def _count_restricted(table: Table, user_id: int) -> int:
+    """One statement: how many of a restricted table's rows are about or name the person (nothing else read)."""
+    condition = or_(_belongs(table, user_id), _any_of(table, _mark(table)["mentions"], user_id))
+    return db.session.scalar(select(func.count()).select_from(table).where(condition)) or 0
+
+
 def _read(table: Table, user_id: int) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """One statement: the table's rows about the person, and those that only name them."""
     mark = _mark(table)
@@ -128,7 +145,8 @@ def _read(table: Table, user_id: int) -> tuple[list[dict[str, Any]], list[dict[s
 
 def personal_data_of(user_id: int, *, now: datetime | None = None) -> PersonalData:
     """Everything held about ``user_id``. Callers: the export views and ``export-person`` (access checked)."""
-    tables = marked_tables()
+    everything = marked_tables()
+    tables = [table for table in everything if not _mark(table).get("restricted")]
     raw = {table.name: _read(table, user_id) for table in tables}
     (account,) = raw[PERSON_TABLE][0] or [None]
     if account is None:
@@ -141,7 +159,9 @@ def personal_data_of(user_id: int, *, now: datetime | None = None) -> PersonalDa
     data = PersonalData(generated_at=now or utcnow(), person_id=user_id, username=account["username"],
                         full_name=full_name, school_name=school.name if school else None,
                         time_zone=school.time_zone if school else "Europe/London",
-                        school_id=school.id if school else None)
+                        school_id=school.id if school else None,
+                        restricted=sum(_count_restricted(table, user_id) for table in everything
+                                       if _mark(table).get("restricted")))
     for table in tables:
         about, named = raw[table.name]
         if about:
@@ -234,6 +254,7 @@ def to_json(data: PersonalData) -> str:
         "person": {"id": data.person_id, "username": data.username, "name": data.full_name},
         "sections": _json_sections(data.sections),
         "named_in": _json_sections(data.named_in),
+        "safeguarding_records": {"held": data.restricted, "note": data.restricted_note},
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
 

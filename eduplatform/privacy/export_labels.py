@@ -1,6 +1,9 @@
 """The words of a person's data export: a title for every table of the personal data map, a heading
 for every column, and which columns are never copied out.
 
+Safeguarding records (tables marked ``restricted``) are counted in an export, never laid out, so
+they need no title or headings here.
+
 Tests fail when a marked table has no title, a column of one has no heading, or a column whose name
 says it holds a secret (hash, secret, token, lookup) is not in :data:`SECRET_COLUMNS`.
 """
@@ -50,6 +53,7 @@ TABLE_TITLES = {
     "audit_review": _l("Yearly audits signed"),
     "audit_aspect_rating": _l("Yearly audit ratings"),
     "audit_event": _l("The audit log"),
+    "filtering_record": _l("Filtering and monitoring records"),
 }
 
 #: Fields of a record stored inside a row (a roster change keeps the person as they were) that are
@@ -108,4 +112,8 @@ COLUMN_HEADINGS = {
     "updated_at": _l("Updated at"), "updated_by_id": _l("Updated by"), "used_at": _l("Used at"),
     "usefulness": _l("How useful (1-5)"), "user_id": _l("Person"), "username": _l("Username"),
     "witness_id": _l("Witness"), "workshop_id": _l("Workshop"), "year_group": _l("Year group"),
+    # The filtering and monitoring logs.
+    "done_on": _l("Done on"), "what": _l("What"), "result": _l("Result"), "requested_by": _l("Asked for by"),
+    "approved_by": _l("Approved by"), "with_whom": _l("With whom"), "follow_up": _l("Follow-up"),
+    "reviewed_on": _l("Reviewed on"),
 }

@@ -25,6 +25,10 @@ from eduplatform.roles import DUTY_TITLES, ROLE_TITLES, Duty, Role
 
 #: A section with at most this many filled columns, none of them a stored document, stays a table.
 TABLE_COLUMNS = 5
+#: A section with more rows than this (a year of quiz answers, the audit log) is a compact table
+#: whatever its width: blocks would run to hundreds of pages and take the PDF engine most of a minute
+#: (25 s for a pupil with 446 answers, against about 4 s as compact tables; bench/privacy.py).
+LONG_SECTION = 25
 #: Columns holding a code from a fixed list: shown as words (``class_session``: "class session").
 CODED = frozenset({"kind", "status", "method", "mode", "attendance_method", "level", "strand"})
 
@@ -39,6 +43,10 @@ class Shown:
     columns: list[tuple[str, str]]
     #: Per row, ``{column name: text}``: only filled fields (a block lists these; a table shows blanks).
     rows: list[dict[str, str]]
+    #: A long section as a small-print table with fixed column widths.
+    compact: bool = False
+    #: A compact table's columns that hold the same text in every row, shown once above it.
+    same_in_every_row: tuple[tuple[str, str], ...] = ()
 
 
 def _moment(value: datetime, time_zone: str) -> str:
@@ -104,9 +112,17 @@ def laid_out(section: Section, data: PersonalData) -> Shown:
     """A section ready to print: a table when it is narrow, else one block per row."""
     rows = [{name: _cell(section, row, name, data) for name, _heading in section.columns} for row in section.rows]
     columns = [(name, heading) for name, heading in section.columns if any(row[name] for row in rows)]
-    documents = any(isinstance(row[name], dict) for row in section.rows for name, _heading in columns)
+    # A stored document (a roster change's "before") reads as lines: it needs a block of its own.
+    documents = any("\n" in row[name] for row in rows for name, _heading in columns)
+    filled = [{name: row[name] for name, _heading in columns if row[name]} for row in rows]
+    if len(rows) > LONG_SECTION and not documents:
+        same = tuple((heading, rows[0][name]) for name, heading in columns
+                     if all(row[name] == rows[0][name] for row in rows))
+        varying = [(name, heading) for name, heading in columns if (heading, rows[0][name]) not in same]
+        return Shown(title=section.title, as_table=True, columns=varying, rows=filled, compact=True,
+                     same_in_every_row=same)
     return Shown(title=section.title, as_table=len(columns) <= TABLE_COLUMNS and not documents, columns=columns,
-                 rows=[{name: row[name] for name, _heading in columns if row[name]} for row in rows])
+                 rows=filled)
 
 
 def export_document(data: PersonalData) -> str:

@@ -9,7 +9,9 @@ for those it holds, the reason a readable, translated sentence. Checks work on m
 Built in (in this order): the person asking (nobody erases themselves through the web); the
 school's last coordinator; staff, governors and coordinators whose training records the school
 must keep (on roll, and until the staff retention period after leaving); parents of a child still
-on roll (their consent decisions are in force); whoever signed a yearly audit the school keeps.
+on roll (their consent decisions are in force); whoever signed a yearly audit the school keeps;
+whoever reported a safeguarding concern or is its subject, while it is open and until the
+``concerns`` retention period after it was closed.
 """
 
 from __future__ import annotations
@@ -19,15 +21,17 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from eduplatform.academic_year import AcademicYear
 from eduplatform.accounts.models import ParentLink, User, UserRole
+from eduplatform.concerns.models import Concern, ConcernStatus
 from eduplatform.db import db
 from eduplatform.i18n import _
 from eduplatform.privacy.retention import effective_periods
 from eduplatform.reports.models import AuditReview
 from eduplatform.roles import Role
+from eduplatform.schools.models import School
 
 #: people, today, actor -> {user_id: reason}
 HoldCheck = Callable[[Sequence[User], date, Any], Mapping[int, str]]
@@ -122,8 +126,37 @@ def _signed_an_audit(people: Sequence[User], _today: date, _actor: Any) -> dict[
             for user_id, signed in years.items()}
 
 
+def _safeguarding_concerns(people: Sequence[User], today: date, _actor: Any) -> dict[int, str]:
+    """Whoever reported a concern or is what it is about: kept while it is open, then for the school's
+    ``concerns`` period after it was closed (one query for all of ``people``)."""
+    ids = [person.id for person in people]
+    open_for: set[int] = set()
+    closed_until: dict[int, date] = {}
+    rows = db.session.execute(
+        select(Concern.reporter_id, Concern.about_id, Concern.status, Concern.closed_at, School.retention_periods)
+        .join(School, School.id == Concern.school_id)
+        .where(or_(Concern.reporter_id.in_(ids), Concern.about_id.in_(ids))))
+    for reporter_id, about_id, status, closed_at, stored_periods in rows:
+        involved = {reporter_id, about_id} & set(ids)
+        if status != ConcernStatus.CLOSED.value or closed_at is None:
+            open_for |= involved
+            continue
+        days = effective_periods(stored_periods)["concerns"]
+        until = closed_at.date() + timedelta(days=days)
+        if until > today:
+            for user_id in involved:
+                closed_until[user_id] = max(until, closed_until.get(user_id, until))
+    held = {user_id: _("A safeguarding concern they reported, or that is about them, is kept until %(day)s "
+                       "(the safeguarding concerns period after it was closed).", day=day.isoformat())
+            for user_id, day in closed_until.items()}
+    held.update({user_id: _("An open safeguarding concern: they reported it, or it is about them.")
+                 for user_id in open_for})
+    return held
+
+
 register_hold("asking_for_themself", _asking_for_themself)
 register_hold("last_coordinator", _last_coordinator)
 register_hold("training_records", _training_records)
 register_hold("parent_of_child_on_roll", _parent_of_child_on_roll)
 register_hold("signed_an_audit", _signed_an_audit)
+register_hold("safeguarding_concerns", _safeguarding_concerns)

@@ -52,6 +52,9 @@ KINDS: tuple[RetentionKind, ...] = (
     RetentionKind("visitors", _l("Visitors"), _l(
         "After their last visit (or after their account was made, if they never came): long enough to show "
         "they signed the visitors' agreement."), default_days=365, min_days=30),
+    RetentionKind("concerns", _l("Safeguarding concerns"), _l(
+        "After the concern was closed. Safeguarding records are kept well beyond the pupil leaving: whoever a "
+        "closed concern is about, or who reported it, is kept until then."), default_days=2555, min_days=2190),
     RetentionKind("sign_in_attempts", _l("Picture sign-in attempts"), _l(
         "After the attempt. The guess limits need only the last few days; 90 days lets a worry about someone "
         "guessing be looked into."), default_days=90, min_days=30),

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 from wtforms import StringField, SubmitField
 
 from eduplatform.academic_year import local_date
-from eduplatform.access import Permission, managed_school_or_404, managed_schools, requires
+from eduplatform.access import Permission, chosen_managed_school, managed_schools, requires
 from eduplatform.db import db, utcnow
 from eduplatform.forms import BaseForm
 from eduplatform.i18n import _, _l
@@ -71,7 +71,7 @@ def retention_settings() -> str | Response:
 
     The school's coordinator; an administrator for the school chosen with ``?school=<id>``.
     """
-    school = _settings_school()
+    school = chosen_managed_school(current_user)
     if school is None:
         schools = db.session.scalars(select(School).where(managed_schools(current_user)).order_by(School.name))
         return render_template("privacy/retention.html", school=None, schools=list(schools))
@@ -87,12 +87,3 @@ def retention_settings() -> str | Response:
     preview = purge(today, dry_run=True, school_ids=[school.id]).schools[0]
     return render_template("privacy/retention.html", school=school, form=form, kinds=KINDS, preview=preview,
                            counted=COUNTED, count_labels=COUNT_LABELS, today=today)
-
-
-def _settings_school() -> School | None:
-    chosen = request.args.get("school", type=int)
-    if chosen is not None:
-        return managed_school_or_404(current_user, chosen)
-    if current_user.school_id is not None:
-        return managed_school_or_404(current_user, current_user.school_id)
-    return None

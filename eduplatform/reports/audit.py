@@ -14,7 +14,7 @@ from typing import Any
 
 SCHEMA = "eduplatform.audit/1"
 #: The sections of the report, in order (the self-review and sign-off follow them).
-SECTIONS = ("summary", "programme", "agreements", "outcomes", "staff", "parents")
+SECTIONS = ("summary", "programme", "agreements", "outcomes", "staff", "parents", "concerns", "filtering")
 
 
 @dataclass(frozen=True)
@@ -138,6 +138,9 @@ class Audit:
     pupil_audiences: list[str] = field(default_factory=list)
     #: ``curriculum/audit.yaml`` as it was: which audience is staff, governors, parents...
     settings: dict[str, str] = field(default_factory=dict)
+    #: Per school (by slug): its last filtering check on or before the audit's day (ISO date, or None)
+    #: and its interval between checks in days (``check_days``); the counts are figures.
+    filtering: dict[str, dict[str, Any]] = field(default_factory=dict)
     schema: str = SCHEMA
 
     @property

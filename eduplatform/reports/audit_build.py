@@ -13,8 +13,16 @@ from __future__ import annotations
 from typing import Any
 
 from eduplatform.catalogue.model import Catalogue, Term
+from eduplatform.concerns.categories import category_label
 from eduplatform.db import utcnow
 from eduplatform.reports.audit import ActionItem, AspectReview, Audit, MissedQuestion, Signing, SignOff
+from eduplatform.reports.audit_concerns import (
+    SafeguardingCounts,
+    categories_counted,
+    count_safeguarding,
+    filtering_facts,
+    safeguarding_figures,
+)
 from eduplatform.reports.audit_counts import YearCounts, count_year
 from eduplatform.reports.audit_figures import FigureMaker, build_figures
 from eduplatform.reports.audit_training import count_training
@@ -46,10 +54,13 @@ def build_audit(scope: Scope, catalogue: Catalogue, locale: str, review: AuditRe
     groups: list[tuple[set[int] | None, str | None]] = [(None, None)]
     if len(scope.schools) > 1:
         groups += [({school.id}, school.slug) for school in scope.schools]
+    safeguarding = now.safeguarding or SafeguardingCounts()
+    categories = categories_counted(safeguarding, before.safeguarding)
     for schools, slug in groups:
         maker = FigureMaker(now, before, schools, slug)
         build_figures(maker, programme, settings, strands)
         figures += maker.figures
+        figures += safeguarding_figures(safeguarding, before.safeguarding, schools, slug, categories)
     slugs = {school.id: school.slug for school in scope.schools}
     pupil_audiences = [a.id for a in programme.audiences if a.learners == "pupils"]
     subject = ({"slug": scope.trust.slug, "name": scope.trust.name} if scope.trust and len(scope.schools) > 1
@@ -64,8 +75,9 @@ def build_audit(scope: Scope, catalogue: Catalogue, locale: str, review: AuditRe
         missed_questions=_missed(now, pupil_audiences, catalogue, locale),
         weakest_strands=_weakest(figures, pupil_audiences),
         labels=_labels(programme, catalogue, locale), audience_order=[a.id for a in programme.audiences],
-        pupil_audiences=pupil_audiences, settings=settings,
+        pupil_audiences=pupil_audiences, settings=settings, filtering=filtering_facts(safeguarding, scope),
     )
+    audit.labels["categories"] = {category: category_label(category, locale) for category in categories}
     if not audit.is_trust:
         _add_review(audit, catalogue, locale, review)
     return audit
@@ -73,10 +85,11 @@ def build_audit(scope: Scope, catalogue: Catalogue, locale: str, review: AuditRe
 
 def _counts(scope: Scope, catalogue: Catalogue, settings: dict[str, str], current_start: int) -> YearCounts:
     """The year's records counted, with the staff and governor training as it stood on the audit's day
-    and the parents' workshops held by then."""
+    the parents' workshops held by then, and the concerns and filtering logs (counts only)."""
     counts = count_year(scope, current_start, settings.get("class_signing_audience"))
     counts.training, counts.induction_new = count_training(scope, catalogue, settings)
     counts.workshops = count_workshops(scope)
+    counts.safeguarding = count_safeguarding(scope)
     return counts
 
 

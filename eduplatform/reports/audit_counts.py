@@ -19,6 +19,7 @@ from eduplatform.db import db
 from eduplatform.records.models import Attendance, AttendanceKind, Attendee, QuizAnswer, QuizAttempt
 from eduplatform.reports import population as pop
 from eduplatform.reports import rows as records
+from eduplatform.reports.audit_concerns import SafeguardingCounts
 from eduplatform.reports.audit_workshops import WorkshopTally
 from eduplatform.reports.scope import Scope, plan_for_whole_populations
 from eduplatform.schools.models import SchoolClass
@@ -61,6 +62,8 @@ class YearCounts:
     #: (school,) -> parents' workshops held, attendances, families reached, feedback (see audit_workshops).
     workshops: dict[Key, WorkshopTally] = field(default_factory=dict)
     class_signings: list[ClassSigning] = field(default_factory=list)
+    #: Concerns reported and the filtering logs (see audit_concerns); None: the year was not counted.
+    safeguarding: SafeguardingCounts | None = None
 
 
 def count_year(scope: Scope, current_start_year: int, class_signing_audience: str | None) -> YearCounts:

@@ -11,9 +11,11 @@ SECTION_TITLES = {
     "outcomes": _l("4. Pupil outcomes by strand"),
     "staff": _l("5. Staff and governors"),
     "parents": _l("6. Parents and carers"),
-    "year_on_year": _l("7. Year on year"),
-    "self_review": _l("8. Self-review"),
-    "sign_off": _l("9. Sign-off"),
+    "concerns": _l("7. Concerns reported"),
+    "filtering": _l("8. Filtering and monitoring"),
+    "year_on_year": _l("9. Year on year"),
+    "self_review": _l("10. Self-review"),
+    "sign_off": _l("11. Sign-off"),
 }
 
 MEASURE_LABELS = {
@@ -52,4 +54,12 @@ MEASURE_LABELS = {
     "families_reached": _l("Families reached: parents who attended a workshop"),
     "workshop_feedback_average": _l("Workshop feedback: average usefulness (1 to 5)"),
     "workshop_feedback_answers": _l("Workshop feedback answers"),
+    "concerns_reported": _l("Concerns reported"),
+    "concerns_by_category": _l("Concerns reported"),
+    "concerns_autumn": _l("Concerns reported in the autumn term"),
+    "concerns_spring": _l("Concerns reported in the spring term"),
+    "concerns_summer": _l("Concerns reported in the summer term"),
+    "filtering_checks": _l("Filtering and monitoring checks recorded"),
+    "filtering_changes": _l("Changes to what is blocked or allowed"),
+    "filtering_days_in_date": _l("Days a filtering check was in date"),
 }

@@ -61,7 +61,8 @@ def charts_for(audit: Audit) -> dict[str, Markup]:
 
 def audit_csv(audit: Audit) -> str:
     """One row per figure (section, measure, audience, strand, value, previous value...), then the class
-    signings, the self-review and the action plan. Every cell is formula-safe."""
+    signings, each school's last filtering check and interval, the self-review and the action plan.
+    Every cell is formula-safe."""
     buffer = io.StringIO()
     buffer.write("\ufeff")
     writer = csv.writer(buffer, lineterminator="\r\n")
@@ -77,6 +78,11 @@ def audit_csv(audit: Audit) -> str:
     for signing in audit.class_signings:
         row(signing.school, "agreements", "class_signing", None, signing.class_name, None, None, "count",
             signing.pupils, signing.pupils, None, None, None, None, f"{signing.held_on} {signing.witness}")
+    for slug, facts in audit.filtering.items():
+        row(slug, "filtering", "last_check", None, None, None, None, "date", None, None, None, None, None, None,
+            facts.get("last_check") or "")
+        row(slug, "filtering", "check_days", None, None, None, None, "count", facts.get("check_days"), None, None,
+            None, None, None, "")
     for item in audit.review:
         row(school, "self_review", item.aspect, None, item.group, None, None, "level", item.level, None, None, None,
             None, None, item.evidence)

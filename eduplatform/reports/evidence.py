@@ -160,11 +160,45 @@ def visitor_agreements(audit: Audit) -> str:
         figure)
 
 
+def reporting(audit: Audit) -> str:
+    """Concerns reported (how many, per term, the commonest kind) and the filtering checks; counts only."""
+    total = audit.figure("concerns", "concerns_reported")
+    if total is None:
+        return _none()
+    number = total.count or 0
+    terms = {term: (f.count or 0) if (f := audit.figure("concerns", f"concerns_{term}")) else 0
+             for term in ("autumn", "spring", "summer")}
+    sentence = ngettext("%(num)s concern was reported through the platform this year (autumn %(autumn)s, spring "
+                        "%(spring)s, summer %(summer)s).",
+                        "%(num)s concerns were reported through the platform this year (autumn %(autumn)s, spring "
+                        "%(spring)s, summer %(summer)s).", number, **terms)
+    kinds = [f for f in audit.figures_of("concerns", "concerns_by_category") if f.count]
+    if kinds:
+        top = max(kinds, key=lambda f: f.count or 0)
+        sentence += " " + _("The most reported kind: %(kind)s (%(count)s).", kind=audit.label("categories", top.item),
+                            count=top.count)
+    if total.previous_count is not None:
+        sentence += " " + _("Last year: %(count)s.", count=total.previous_count)
+    return sentence + " " + _filtering_checks(audit)
+
+
+def _filtering_checks(audit: Audit) -> str:
+    checks = audit.figure("filtering", "filtering_checks")
+    days = audit.figure("filtering", "filtering_days_in_date")
+    if checks is None or not checks.count:
+        return _("No filtering and monitoring check was recorded this year.")
+    sentence = ngettext("%(num)s filtering and monitoring check was recorded this year.",
+                        "%(num)s filtering and monitoring checks were recorded this year.", checks.count)
+    if (share := _share(days)) is not None:
+        sentence += " " + _("A check was in date on %(count)s of %(total)s days so far (%(percent)s%%).", **share)
+    return sentence
+
+
 DRAFTERS: dict[str, Callable[[Audit], str]] = {
     "pupil_programme": pupil_programme, "pupil_outcomes": pupil_outcomes, "pupil_agreements": pupil_agreements,
     "staff_agreements": staff_agreements, "staff_induction": staff_induction, "staff_refresher": staff_refresher,
     "dsl_training": dsl_training, "governor_training": governor_training, "parent_engagement": parent_engagement,
-    "consent_returns": consent_returns, "visitor_agreements": visitor_agreements,
+    "consent_returns": consent_returns, "visitor_agreements": visitor_agreements, "reporting": reporting,
 }
 
 

@@ -12,13 +12,14 @@ fixed number of queries, streamed from the database (``yield_per``) and written 
   text.
 * A download that fails half-way ends with :data:`ERROR_MARKER` on its own line, so a partial file
   never looks complete.
+
+The CSV writing itself (:func:`csv_chunks`, :func:`neutralise`, :data:`ERROR_MARKER`) is
+:mod:`eduplatform.csv_files`, re-exported here.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import Select, select
@@ -26,16 +27,16 @@ from sqlalchemy.orm import aliased
 
 from eduplatform.accounts.models import User
 from eduplatform.catalogue.model import Catalogue
+from eduplatform.csv_files import ERROR_MARKER, csv_chunks, neutralise
 from eduplatform.db import db
 from eduplatform.reports import rows as records
 from eduplatform.reports.attempt_export import attempt_cells
 from eduplatform.reports.scope import Scope, plan_for_whole_populations
 from eduplatform.schools.models import School, SchoolClass, year_group_label
 
+__all__ = ["ERROR_MARKER", "KINDS", "columns_of", "csv_chunks", "export_query", "export_rows", "neutralise"]
+
 KINDS = ("completions", "agreements", "attempts", "consents")
-#: The last line of a download that failed part-way (documented in README.md).
-ERROR_MARKER = "#ERROR: this export stopped before the end and is incomplete. Download it again."
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PERSON = ("school", "external_id", "username", "first_name", "last_name", "audience", "year_group", "class")
 _FIXED = {
     "completions": _PERSON + ("module_id", "module_title", "term", "due_date", "status", "completed_on", "method",
@@ -46,13 +47,6 @@ _FIXED = {
     "consents": _PERSON + ("agreement_id", "consent_id", "consent_text", "decision", "decided_on", "decided_by"),
 }
 _BATCH = 1000
-
-
-def neutralise(value: Any) -> Any:
-    """A cell as written: text that a spreadsheet would run as a formula gets a leading ``'``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
 
 
 def columns_of(kind: str, strands: tuple[str, ...]) -> list[str]:
@@ -129,29 +123,3 @@ def _cells(kind: str, result: Any, titles: dict[tuple[int, str], str],
         else:
             yield person + [row.agreement_id, row.consent_id, consent_texts.get((row.agreement_id, row.consent_id), ""),
                             row.status, _date(row.decided_at), row.parent_username or ""]
-
-
-def csv_chunks(columns: list[str], rows: Iterable[list[Any]], *, bom: bool = True) -> Iterator[str]:
-    """The CSV text in chunks of a few hundred rows: header first, every cell formula-safe."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    if bom:
-        buffer.write("\ufeff")
-    writer.writerow(columns)
-    yield _drain(buffer)
-    starts = _FORMULA_START
-    for written, row in enumerate(rows, start=1):
-        # neutralise() inline: half a million rows x 36 cells make the call itself the cost.
-        writer.writerow([("'" + cell) if cell.__class__ is str and cell.startswith(starts) else cell for cell in row])
-        if written % 500 == 0:
-            yield _drain(buffer)
-    rest = _drain(buffer)
-    if rest:
-        yield rest
-
-
-def _drain(buffer: io.StringIO) -> str:
-    text = buffer.getvalue()
-    buffer.seek(0)
-    buffer.truncate()
-    return text

@@ -329,3 +329,24 @@
   }
   window.setTimeout(settle, 2000);
 }());
+
+// Reporting a concern (staff): the school's procedure for the kind chosen shows as it is chosen, and the
+// form records that it was shown. Without JavaScript, "Show what to do" reloads the page with it.
+(function () {
+  "use strict";
+  var form = document.querySelector("[data-procedure-form]");
+  if (!form || !form.querySelector("[data-procedure]")) { return; }
+  var seen = form.querySelector("[data-procedure-seen]");
+  var showButton = form.querySelector("[data-procedure-show]");
+  if (showButton) { showButton.hidden = true; }
+  function show(kind) {
+    form.querySelectorAll("[data-procedure]").forEach(function (section) {
+      section.hidden = section.getAttribute("data-procedure") !== kind;
+    });
+    if (seen) { seen.value = kind; }
+  }
+  form.querySelectorAll("input[name='category']").forEach(function (radio) {
+    radio.addEventListener("change", function () { if (radio.checked) { show(radio.value); } });
+    if (radio.checked) { show(radio.value); }
+  });
+}());

@@ -26,16 +26,16 @@ if TYPE_CHECKING:
     from .conftest import LiveServer
 
 #: In a school of its own, so the other journeys' people are not touched.
-COORDINATOR = Person(username="birch.coordinator", first_name="Bea", last_name="Birch")
+COORDINATOR = Person(username="rowan.coordinator", first_name="Bea", last_name="Rowan")
 
 
 def _school_with_a_leaver(live_server: LiveServer) -> int:
     with live_server.app.app_context():
-        school = create_school(name="Birch Primary", slug="birch-primary")
+        school = create_school(name="Rowan Primary", slug="rowan-primary")
         create_user(username=COORDINATOR.username, first_name=COORDINATOR.first_name,
                     last_name=COORDINATOR.last_name, roles={Role.COORDINATOR, Role.STAFF}, school_id=school.id,
                     password=PASSWORD)
-        leaver = create_user(username="birch.leaver", first_name="Theo", last_name="Gone", roles={Role.PUPIL},
+        leaver = create_user(username="rowan.leaver", first_name="Theo", last_name="Gone", roles={Role.PUPIL},
                              school_id=school.id, year_group=6)
         enrol_pupil(create_class(school=school, name="6 Birch", year_group=6, year=current_year(school)), leaver)
         leaver.left_at = utcnow() - timedelta(days=40)
