@@ -45,6 +45,7 @@ bench: setup  ## Print the speed figures
 	$(BIN)/python bench/training.py
 	$(BIN)/python bench/parents.py
 	$(BIN)/python bench/privacy.py
+	$(BIN)/python bench/serve.py  # the site under gunicorn beside its floor app (SQLite, then PostgreSQL)
 
 translations-extract: $(STAMP)  ## Extract interface strings into translations/messages.pot
 	$(BIN)/pybabel extract --no-location -F babel.cfg -k _l -o translations/messages.pot .

@@ -10,7 +10,9 @@ records (bench/trust_data.py), then prints, measured in the same run:
   Python memory at about 50,000 rows (two schools) and at the whole trust;
 * the audit of the 20-school trust beside the raw floor (its aggregate SQL run on its own), and
   the number of queries for one school (1,000 people) and for the trust (20,000 people);
-* the PDF of one school's audit.
+* the PDF of one school's audit;
+* the Records dashboard (school progress) of a coordinator and of a trust lead beside its floor: the
+  same figures in one plain SQL statement over the school column (``--progress-only``: just this).
 PostgreSQL uses the database ``eduplatform_bench`` on the local server (created when missing).
 """
 
@@ -171,6 +173,156 @@ def measure_one(app: Any, catalogue: Any, what: str, school_count: int, limit: i
     print(json.dumps(found))
 
 
+# --- The Records dashboard ("school progress") beside a plain SQL floor --------------------------
+
+#: The figures of one Records page, in plain SQL over the school column: each person's audience from
+#: their role and year group, their required modules' and agreements' states, grouped by ``{key}``.
+_FLOOR_SQL = """
+WITH audience_of(role, year_group, audience_id) AS (VALUES {audiences}),
+required(audience_id, module_id, due, years_valid) AS (VALUES {modules}),
+required_agreement(audience_id, agreement_id, years_valid) AS (VALUES {agreements}),
+current_text(agreement_id, locale, version) AS (VALUES {versions}),
+people AS (
+  SELECT DISTINCT u.id AS user_id, u.school_id, a.audience_id
+  FROM user_account u JOIN user_role r ON r.user_id = u.id
+  JOIN audience_of a ON a.role = r.role AND (a.year_group IS NULL OR a.year_group = u.year_group)
+  WHERE u.school_id IN ({schools}) AND u.created_at < :after AND (u.left_at IS NULL OR u.left_at >= :first)),
+completion AS (
+  SELECT p.user_id, p.school_id, p.audience_id, q.module_id,
+    CASE WHEN max(CASE WHEN mc.status = 'completed' THEN 1 ELSE 0 END) = 1 THEN 'completed'
+         WHEN q.due < :today THEN 'overdue'
+         WHEN max(CASE WHEN mc.academic_year = :year THEN 1 ELSE 0 END) = 1 THEN 'in_progress'
+         ELSE 'not_started' END AS status
+  FROM people p JOIN required q ON q.audience_id = p.audience_id
+  LEFT JOIN module_completion mc ON mc.user_id = p.user_id AND mc.module_id = q.module_id
+    AND mc.academic_year > :year - q.years_valid AND mc.academic_year <= :year
+  GROUP BY p.user_id, p.school_id, p.audience_id, q.module_id, q.due)
+SELECT 'state', {key}, status, count(*), count(*) FROM completion GROUP BY {key}, status
+UNION ALL SELECT 'group', {key}, NULL, count(DISTINCT user_id), count(DISTINCT module_id) FROM completion GROUP BY {key}
+UNION ALL SELECT 'total', NULL, NULL, count(DISTINCT user_id), count(DISTINCT module_id) FROM completion
+UNION ALL SELECT 'agreement', {key}, status, count(*), count(DISTINCT user_id) FROM (
+  SELECT p.user_id, p.school_id, p.audience_id, ra.agreement_id,
+    CASE WHEN max(CASE WHEN t.version IS NOT NULL THEN s.academic_year END) > :year - ra.years_valid THEN 'signed'
+         WHEN count(s.id) > 0 THEN 'needs_signing_again' ELSE 'not_signed' END AS status
+  FROM people p JOIN required_agreement ra ON ra.audience_id = p.audience_id
+  LEFT JOIN agreement_signature s ON s.user_id = p.user_id AND s.agreement_id = ra.agreement_id
+    AND s.academic_year <= :year
+  LEFT JOIN current_text t ON t.agreement_id = s.agreement_id AND t.locale = s.locale
+    AND t.version = s.agreement_version
+  GROUP BY p.user_id, p.school_id, p.audience_id, ra.agreement_id, ra.years_valid) AS agreement_row
+GROUP BY {key}, status
+"""
+
+
+def _sql_rows(rows: list[tuple[Any, ...]]) -> str:
+    """Constants for a VALUES list (they come from the programme, not from anyone's input)."""
+    def one(value: Any) -> str:
+        if value is None:
+            return "NULL"
+        return str(value) if isinstance(value, int) else "'" + str(value).replace("'", "''") + "'"
+    return ", ".join("(" + ", ".join(one(value) for value in row) + ")" for row in rows)
+
+
+def progress_floor(scope: Any, key: str) -> list[Any]:
+    """The floor of a Records page: its figures for ``scope`` grouped by ``key``, in one plain SQL statement."""
+    from datetime import datetime
+
+    from eduplatform.records.completion import years_valid
+    from eduplatform.reports.population import due_date
+
+    programme, year = scope.any_programme(), scope.year
+    audiences = [("pupil", group, audience.id) for audience in programme.audiences if audience.learners == "pupils"
+                 for group in sorted(audience.year_groups)]
+    audiences += [(role, None, audience.id) for audience in programme.audiences if audience.learners != "pupils"
+                  for role in sorted(audience.roles)]
+    modules = [(module.audience, module.id, due_date(module.term, year.start_year).isoformat(),
+                years_valid(module.renewal_months)) for module in programme.modules]
+    agreements = [(audience_id, agreement.id, years_valid(agreement.renewal_months))
+                  for agreement in programme.agreements for audience_id in sorted(agreement.audiences)]
+    versions = [(agreement.id, locale, version) for agreement in programme.agreements
+                for locale, version in agreement.versions.items()]
+    sql = _FLOOR_SQL.format(audiences=_sql_rows(audiences), modules=_sql_rows(modules),
+                            agreements=_sql_rows(agreements), versions=_sql_rows(versions),
+                            schools=", ".join(str(school_id) for school_id in scope.school_ids), key=key)
+    first = datetime.combine(year.first_day, datetime.min.time())
+    after = datetime.combine(year.shifted(1).first_day, datetime.min.time())
+    return db.session.execute(text(sql), {"year": year.start_year, "today": scope.today.isoformat(),
+                                          "first": first, "after": after}).all()
+
+
+def signed_in_client(app: Any, user_id: int) -> Any:
+    """A test client whose session holds the person (as after signing in), without a password."""
+    from eduplatform.accounts.models import User
+
+    client = app.test_client()
+    with app.app_context():
+        cookie = db.session.get(User, user_id).get_id()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"], session["active_at"] = cookie, True, int(time.time())
+    return client
+
+
+def median_ms_and_statements(engine: Any, rounds: int, action: Any) -> tuple[float, int]:
+    """Median milliseconds of ``action`` over ``rounds`` calls, and the SQL statements of one call."""
+    import statistics
+
+    times = []
+    counter = QueryCounter(engine)
+    for _ in range(rounds):
+        counter.count = 0
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    event.remove(engine, "before_cursor_execute", counter._count)
+    return statistics.median(times), counter.count
+
+
+def progress_figures(app: Any, rounds: int = 10, lead_rounds: int = 3) -> None:
+    """The Records dashboard of a coordinator (one school) and of the trust lead (every school), each
+    beside its floor: the same figures in one plain SQL statement, over the school column."""
+    from eduplatform.accounts.models import User, UserRole
+
+    with app.app_context():
+        coordinator = db.session.scalar(select(UserRole.user_id).where(UserRole.role == "coordinator")
+                                        .order_by(UserRole.user_id).limit(1))
+        # The benchmark trust has no trust lead: one is added for this measurement and removed after it
+        # (or taken over from a run that was stopped before it could remove it).
+        lead = db.session.scalar(select(User).where(User.username == "bench-progress-lead"))
+        if lead is None:
+            lead = User(username="bench-progress-lead", first_name="Bench", last_name="Lead", session_token="x" * 32,
+                        trust_id=db.session.scalar(select(Trust.id).limit(1)))
+            lead.role_rows.append(UserRole(role="trust_lead"))
+            db.session.add(lead)
+            db.session.commit()
+        lead_id = lead.id
+    print(f"Records dashboard (the school progress page), median of {rounds} requests ({lead_rounds} for the trust), "
+          "beside its floor:")
+    try:
+        _progress_row(app, rounds, "coordinator, one school", coordinator, "audience_id")
+        _progress_row(app, lead_rounds, "trust lead, every school", lead_id, "school_id")
+    finally:
+        with app.app_context():
+            db.session.delete(db.session.get(User, lead_id))
+            db.session.commit()
+
+
+def _progress_row(app: Any, rounds: int, name: str, user_id: int, key: str) -> None:
+    """One line: the person's Records page (median ms, statements) and its floor over the same schools."""
+    from eduplatform.accounts.models import User
+    from eduplatform.reports.requests import scope_from_request
+
+    client = signed_in_client(app, user_id)
+    assert client.get("/records").status_code == 200
+    engine = app.extensions["eduplatform.db"].engine
+    page_ms, statements = median_ms_and_statements(engine, rounds, lambda: client.get("/records"))
+    with app.test_request_context():
+        scope = scope_from_request(db.session.get(User, user_id))
+        people = db.session.scalar(select(func.count()).select_from(User).where(User.school_id.in_(scope.school_ids)))
+        floor_ms, _ = median_ms_and_statements(engine, rounds, lambda: progress_floor(scope, key))
+        db.session.rollback()
+    print(f"  {name:26} ({people:,} people): {page_ms:6.1f} ms, {statements} statements; floor (one plain "
+          f"SQL statement) {floor_ms:6.1f} ms; ratio {page_ms / floor_ms:.2f}x (target <= 1.5x)")
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
@@ -178,6 +330,8 @@ def main() -> None:
     parser.add_argument("--measure", choices=("baseline", "export", "floor"), help=argparse.SUPPRESS)
     parser.add_argument("--schools", type=int, default=20, help=argparse.SUPPRESS)
     parser.add_argument("--limit", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--progress-only", action="store_true",
+                        help="Only the Records dashboard (school progress) beside its floor.")
     args = parser.parse_args()
     url = database_url(args.database, args.rebuild and not args.measure)
     app = create_app({"ENV": "development", "INSTANCE_PATH": str(DATA), "DATABASE_URL": url})
@@ -187,6 +341,9 @@ def main() -> None:
         return
     build_if_missing(app)
     print(f"database: {args.database}")
+    if args.progress_only:
+        progress_figures(app)
+        return
     with app.test_request_context():
         trust = db.session.scalar(select(Trust))
         schools = trust_schools(trust)
@@ -251,6 +408,8 @@ def main() -> None:
                          app.static_folder or "")
         print(f"PDF of one school's audit (figures and PDF): {first:.1f} s the first time in a process (loads the "
               f"fonts), {time.perf_counter() - started:.1f} s after, {len(pdf) / 1e3:.0f} kB (target < 5 s)")
+        db.session.rollback()
+    progress_figures(app)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,14 @@ from eduplatform.catalogue import load_catalogue
 from eduplatform.db import db, import_models
 from eduplatform.errors import register_error_handlers
 from eduplatform.extensions import babel, csrf, login_manager
-from eduplatform.i18n import select_locale, select_time_zone
+from eduplatform.i18n import (
+    bidi_isolate,
+    language_name,
+    offered_languages,
+    select_locale,
+    select_time_zone,
+    text_direction,
+)
 from eduplatform.rate_limits import init_rate_limits
 from eduplatform.static_files import init_static_files
 
@@ -56,6 +63,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         SESSION_COOKIE_SECURE=bool(config["HTTPS"]),
         SESSION_COOKIE_NAME="eduplatform_session",
         PERMANENT_SESSION_LIFETIME=timedelta(minutes=config["SESSION_MINUTES"]),
+        # The cookie is sent again only when the session changed; noting activity changes it at
+        # most once a minute (accounts.sessions.mark_session_active), which also extends its life.
+        SESSION_REFRESH_EACH_REQUEST=False,
         REMEMBER_COOKIE_HTTPONLY=True,
         WTF_CSRF_TIME_LIMIT=None,  # tokens live as long as the session
         BABEL_DEFAULT_LOCALE=config["DEFAULT_LOCALE"],
@@ -133,6 +143,7 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from eduplatform.accounts.language_views import bp as language_bp
     from eduplatform.accounts.views import bp as accounts_bp
     from eduplatform.admin.views import bp as admin_bp
     from eduplatform.agreements.views import bp as agreements_bp
@@ -160,6 +171,7 @@ def _register_blueprints(app: Flask) -> None:
                       signin_bp, reports_bp, audits_bp, manage_people_bp, admin_bp, compliance_bp,
                       certificates_bp, consent_register_bp, consent_reports_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(language_bp)
     app.register_blueprint(invitations_bp)
     app.register_blueprint(workshops_bp)
     app.register_blueprint(workshop_sessions_bp)
@@ -202,21 +214,28 @@ def _register_template_helpers(app: Flask) -> None:
     from flask_babel import format_date, format_datetime, format_time, get_locale
     from flask_login import current_user
 
-    from eduplatform.access import Permission, can, shows_my_classes
+    from eduplatform.access import Permission, permissions_of, shows_my_classes
     from eduplatform.catalogue import current_catalogue
     from eduplatform.forms import EmptyForm
     from eduplatform.roles import Role
     from eduplatform.schools.models import year_group_label
 
+    # Also for documents made outside a request (PDFs from the command line): ``dir`` and language names.
+    app.jinja_env.globals.update(text_direction=text_direction, language_name=language_name)
+    app.jinja_env.filters["bdi"] = bidi_isolate
+
     @app.context_processor
     def inject_helpers() -> dict[str, Any]:
+        person = current_user._get_current_object()  # once: the menu asks a dozen questions of it
+        granted = permissions_of(person)
         return {
-            "can": lambda permission: can(current_user, permission),
-            "shows_my_classes": lambda: shows_my_classes(current_user),
+            "can": granted.__contains__,
+            "shows_my_classes": lambda: shows_my_classes(person),
             "Permission": Permission,
             "Role": Role,
             "catalogue": current_catalogue(),
             "locale": str(get_locale()),  # chosen once per request by Flask-Babel
+            "offered_languages": offered_languages,
             "empty_form": EmptyForm,
             "year_group_label": year_group_label,
             "format_date": format_date,

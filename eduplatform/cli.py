@@ -9,7 +9,9 @@ from flask import Flask, current_app
 from flask_babel import force_locale
 
 from eduplatform.catalogue import current_catalogue
-from eduplatform.catalogue.report import programme_problems, reading_levels, strand_coverage
+from eduplatform.catalogue.quiz_balance import quiz_balance
+from eduplatform.catalogue.report import programme_problems, reading_levels, strand_coverage, translation_coverage
+from eduplatform.catalogue.statement_coverage import statement_report_lines
 from eduplatform.db import current_revision, db, head_revision, upgrade_database
 
 
@@ -111,6 +113,19 @@ def register_commands(app: Flask) -> None:
         click.echo("\nReading level (Flesch-Kincaid grade; reading age = grade + 5):")
         for audience_id, level in reading_levels(catalogue).items():
             click.echo(f"  {audience_id:10} grade {level.grade:5.1f}   words {level.words:6}")
+        click.echo("\nQuiz balance (one-answer = single + picture; longest = correct option strictly longest):")
+        for row in quiz_balance(catalogue):
+            spread = " ".join(f"{letter}:{count}" for letter, count in row.correct_positions.items())
+            click.echo(f"  {row.audience_id:10} one-answer {row.one_answer:3} (pictures {row.pictures:2})  "
+                       f"longest {row.longest_correct:3} ({row.longest_share:4.0%})  positions {spread:24}  "
+                       f"true/false {row.keyed_true}/{row.keyed_false}  multiple one-wrong "
+                       f"{row.multiple_one_wrong}/{row.multiple}  <3 options {row.few_options}")
+        click.echo("\n" + "\n".join(statement_report_lines(catalogue)))
+        click.echo(f"\nTranslation coverage (texts written in the locale, of all; the rest shown in "
+                   f"'{catalogue.fallback_locale}'):")
+        for cover in translation_coverage(catalogue, tuple(current_app.config["LOCALES"])):
+            click.echo(f"  {cover.locale:4} {cover.audience_id:10} {cover.translated:4} / {cover.total:<4} "
+                       f"({cover.translated / (cover.total or 1):4.0%})")
         problems = programme_problems(catalogue)
         if problems:
             click.echo(f"\n{len(problems)} problem(s) with the programme:", err=True)

@@ -39,8 +39,9 @@ DEFAULTS: dict[str, Any] = {
     "CONTENT_PATH": str(PROJECT_ROOT / "content"),
     #: Interface catalogues (gettext ``.po``/``.mo``).
     "TRANSLATIONS_PATH": str(PROJECT_ROOT / "translations"),
-    #: Locales the interface offers; the first is the fallback for content too.
-    "LOCALES": ("en",),
+    #: Locales the interface offers (the language menu, in this order); the first is the fallback for
+    #: content too. Each needs ``translations/<locale>/LC_MESSAGES/messages.po`` (compiled at set-up).
+    "LOCALES": ("en", "cy", "pl", "ur"),
     #: The default locale when neither the user, the session nor the browser chooses one.
     "DEFAULT_LOCALE": "en",
     #: Set when the site is served over HTTPS: cookies get the Secure flag.

@@ -12,6 +12,7 @@ locked" half-way through; read-only requests use a plain deferred ``BEGIN`` and 
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,8 +27,10 @@ from eduplatform.config import PROJECT_ROOT
 
 MIGRATIONS_PATH = PROJECT_ROOT / "migrations"
 Row = TypeVar("Row")
+View = TypeVar("View", bound=Callable[..., Any])
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _WRITE_OPTION = "eduplatform_write"
+_GATE_KEY = "eduplatform_write_gate"
 
 #: Stable constraint names, so migrations can alter constraints on every database.
 NAMING_CONVENTION = {
@@ -111,10 +114,30 @@ def _configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
+    gate = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         wants_write = connection.get_execution_options().get(_WRITE_OPTION, False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if wants_write else "BEGIN")
+        if not wants_write:
+            connection.exec_driver_sql("BEGIN")
+            return
+        # Writers of this process queue here, and are handed the turn the moment the last one ends;
+        # SQLite's own busy handler (between processes) polls with sleeps of up to 100 ms instead.
+        # A timeout, never a deadlock: past it the writer goes on to wait in SQLite as before.
+        connection.info[_GATE_KEY] = gate.acquire(timeout=busy_timeout_seconds)
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            _leave_gate(connection)
+            raise
+
+    def _leave_gate(connection: Any) -> None:
+        if connection.info.pop(_GATE_KEY, False):
+            gate.release()
+
+    event.listen(engine, "commit", _leave_gate)
+    event.listen(engine, "rollback", _leave_gate)
 
 
 def build_engine(url: str, busy_timeout_seconds: int = 15) -> Engine:
@@ -144,8 +167,25 @@ class Database:
     def session(self) -> Session:
         """The session of the current request or CLI job (created on first use)."""
         if "db_session" not in g:
-            g.db_session = _state().new_session(write=not is_read_only_request())
+            g.db_session = _state().new_session(write=not is_read_only_request() and not _view_reads_first())
         return g.db_session
+
+    def start_writing(self) -> None:
+        """In a view marked :func:`reads_first`: end its read transaction; what follows may write.
+
+        Call it after the slow checks (a password hash) and before the first write. On SQLite the
+        next statement then takes the write lock with ``BEGIN IMMEDIATE``, so the lock is held only
+        for the writes. Objects already loaded stay usable (sessions keep them across commits).
+        Anywhere else it does nothing: the request already writes.
+        """
+        session = self.session
+        state = _state()
+        if state.connection is not None or session.get_bind() is state.write_engine:
+            return
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("start_writing() must come before the view's first change")
+        session.commit()  # ends the read transaction: there is nothing in it to write
+        session.bind = state.write_engine
 
 
     def insert_unless_raced(self, row: Row, find_winner: Callable[[], Row | None]) -> tuple[Row, bool]:
@@ -198,6 +238,24 @@ class Database:
             session.close()
 
 
+def reads_first(view: View) -> View:
+    """Mark a POST view that checks something slow (a password) before it writes anything.
+
+    Its transaction starts as a read, so on SQLite the slow part does not hold the write lock that
+    every other writer of the site waits for; the view calls :meth:`Database.start_writing` before
+    its first write. Put it directly under the ``route`` decorator.
+    """
+    view.eduplatform_reads_first = True  # type: ignore[attr-defined]
+    return view
+
+
+def _view_reads_first() -> bool:
+    if not has_request_context() or request.endpoint is None:
+        return False
+    view = current_app.view_functions.get(request.endpoint)
+    return bool(getattr(view, "eduplatform_reads_first", False))
+
+
 def is_read_only_request() -> bool:
     """True inside a GET/HEAD/OPTIONS request, or a job that said it only reads (:meth:`Database.read_only`).
 
@@ -211,13 +269,13 @@ class _AppDatabase:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.connection: Any = None
-        self._write_engine = engine.execution_options(**{_WRITE_OPTION: True})
+        self.write_engine = engine.execution_options(**{_WRITE_OPTION: True})
         self._factory = sessionmaker(expire_on_commit=False)
 
     def new_session(self, write: bool) -> Session:
         if self.connection is not None:
             return self._factory(bind=self.connection, join_transaction_mode="create_savepoint")
-        return self._factory(bind=self._write_engine if write else self.engine)
+        return self._factory(bind=self.write_engine if write else self.engine)
 
 
 def _state() -> _AppDatabase:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from flask import Flask, flash, g, render_template
+from flask import Flask, current_app, flash, g, redirect, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from eduplatform.db import db
 from eduplatform.i18n import _
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 _MESSAGES = {
     400: lambda: _("The request could not be understood. Please go back and try again."),
@@ -50,10 +52,39 @@ def _render(status: int, message: Callable[[], str] | str) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, message=text), status
 
 
+def back_to_page_when_expired(page: Callable[..., str]) -> Callable[[View], View]:
+    """Mark a one-button POST view (nothing typed to lose): when its form has expired, the person is
+    sent back to ``page(**view_args)`` with a message that nothing was saved, instead of an error page.
+
+    Put it directly under the ``route`` decorator.
+    """
+
+    def mark(view: View) -> View:
+        view.eduplatform_page_when_expired = page  # type: ignore[attr-defined]
+        return view
+
+    return mark
+
+
+def _page_to_return_to() -> str | None:
+    if request.endpoint is None:
+        return None
+    page = getattr(current_app.view_functions.get(request.endpoint), "eduplatform_page_when_expired", None)
+    return page(**(request.view_args or {})) if page is not None else None
+
+
 def register_error_handlers(app: Flask) -> None:
     """Install handlers for the HTTP errors users can meet, and for a missing CSRF token."""
 
-    def handle_csrf(_error: CSRFError) -> tuple[str, int]:
+    def handle_csrf(_error: CSRFError) -> Any:
+        page = _page_to_return_to()
+        if page is not None:  # a one-button form: back to its page, saying nothing was saved
+            try:
+                db.session.rollback()
+            except Exception:
+                g.pop("db_session", None)
+            flash(_("That was not saved: the page had been open too long. Press the button again."), "error")
+            return redirect(page)
         return _render(400, lambda: _("This form has expired or was sent from elsewhere. Nothing was saved: "
                                       "go back, reload the page and try again."))
 

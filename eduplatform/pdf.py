@@ -4,12 +4,14 @@ WeasyPrint needs the Pango library from the operating system. When it is missing
 raises :class:`PdfUnavailableError` with a message saying so, and everything else keeps working.
 Only files under ``static/`` can be loaded while rendering: nothing is fetched from elsewhere.
 Templates may link them as the pages do, ``url_for('static', filename=...)``: the ``/static/`` URL,
-fingerprinted or not, is read straight from the file on disk.
+fingerprinted or not, is read straight from the file on disk. A document with words marked
+``lang="ur"`` also gets ``css/print-ur.css``: the Urdu font shipped in ``static/fonts/``.
 """
 
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,10 @@ from urllib.parse import unquote, urlsplit
 from eduplatform.static_files import find_file
 
 STYLESHEET = "css/print.css"
+#: Added for documents with words in these languages: the font for their script (``static/fonts/``),
+#: loaded only when needed (reading a font costs every PDF time).
+SCRIPT_STYLESHEETS = {"ur": "css/print-ur.css"}
+_LANG_ATTRIBUTE = re.compile(r"""\blang=["']?([A-Za-z]{2,3})\b""")
 
 
 class PdfUnavailableError(RuntimeError):
@@ -98,8 +104,15 @@ def _laid_out(html: str, static_folder: str) -> Any:
             return super().fetch(path.as_uri(), headers)
 
     fetcher = LocalFilesOnly(allowed_protocols=("file",))
+    # @font-face rules (the Urdu font in static/fonts/, css/print-ur.css) count only through a font
+    # configuration shared by the stylesheets and the layout: no system font needs to be installed.
+    fonts = weasyprint.text.fonts.FontConfiguration()
     document = weasyprint.HTML(string=html, base_url=static.as_uri() + "/", url_fetcher=fetcher)
-    return document.render(stylesheets=[weasyprint.CSS(filename=str(static / STYLESHEET), url_fetcher=fetcher)])
+    languages = {code.lower() for code in _LANG_ATTRIBUTE.findall(html)}
+    names = [STYLESHEET, *(sheet for code, sheet in SCRIPT_STYLESHEETS.items() if code in languages)]
+    stylesheets = [weasyprint.CSS(filename=str(static / name), url_fetcher=fetcher, font_config=fonts)
+                   for name in names]
+    return document.render(stylesheets=stylesheets, font_config=fonts)
 
 
 def static_file_for(url: str, static: Path) -> Path | None:

@@ -27,6 +27,7 @@ from tests.access import (
     consents,
     filtering,
     invitations,
+    language,
     privacy_erasure,
     privacy_export,
     reports,
@@ -41,7 +42,7 @@ from tests.conftest import Auth, run_in_app
 #: Feature modules that add their own routes and objects to the matrix.
 FEATURES = (roster, signin, classroom, reports, admin, certificates, compliance, invitations, consents,
             workshops_access, sessions_access, audit_log, privacy_export, privacy_erasure, concerns_log,
-            filtering, concerns_reporting)
+            filtering, concerns_reporting, language)
 
 #: Endpoints anyone may use without signing in. Keep this list short.
 PUBLIC_ENDPOINTS = {"accounts.login", "accounts.verify_code", "health.healthz", "static",
@@ -52,7 +53,9 @@ PUBLIC_ENDPOINTS = {"accounts.login", "accounts.verify_code", "health.healthz", 
                     # Checking a certificate's code: employers and inspectors have no account here.
                     "certificates.verify_form", "certificates.verify",
                     # A parent's one-time set-up code from their invitation letter or email.
-                    "invitations.setup_account"}
+                    "invitations.setup_account",
+                    # The language menu: on every page, before sign-in too.
+                    "language.choose_language"}
 
 
 #: For ks2 content: only its pupils; other learners "not found"; non-learners "forbidden".

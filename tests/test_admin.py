@@ -59,7 +59,7 @@ def test_an_admin_creates_a_trust_and_a_school_then_is_asked_for_its_coordinator
     ({"slug": "taken"}, "The short name taken is already used"),
     ({"slug": "Not A Slug!"}, "A short name uses only lower-case letters"),
     ({"time_zone": "Mars/Olympus"}, "Mars/Olympus is not a time zone"),
-    ({"default_locale": "zz-top"}, "is not a language code"),
+    ({"default_locale": "zz-top"}, "Not a valid choice"),  # a select of the offered languages
     ({"name": ""}, "Enter a name."),
 ])
 def test_a_bad_new_school_is_refused_with_a_reason(app, client, auth, admin, make_school, changes, message) -> None:

@@ -75,9 +75,9 @@ def test_every_shipped_pupil_module_has_three_plain_prompts(real_app) -> None:
     catalogue: Catalogue = real_app.extensions["eduplatform.catalogue"]
     assert missing_at_home_prompts(catalogue) == []
     pupil_modules = [m for m in catalogue.modules if m.split("-")[0] in {"ks1", "ks2", "ks3", "ks4"}]
-    assert len(pupil_modules) == 36
+    assert len(pupil_modules) == 42
     prompts = [p for m in pupil_modules for p in catalogue.module_content(m, "en").at_home]
-    assert len(prompts) == 108 and len(set(prompts)) == 108  # none repeated from another module
+    assert len(prompts) == 126 and len(set(prompts)) == 126  # none repeated from another module
     for module_id in catalogue.modules.keys() - set(pupil_modules):
         assert catalogue.module_content(module_id, "en").at_home == ()  # adults' modules have none
 

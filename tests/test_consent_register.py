@@ -1,4 +1,4 @@
-"""The photo and video consent register of a class, its CSV, and the coordinator's consent returns."""
+"""The consent register of a class (each item parents choose), its CSV, and the coordinator's consent returns."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_the_register_follows_the_parents_decisions(client, auth: Auth, register
     html = client.get(f"/classes/{register['class'].id}/consents").get_data(as_text=True)
     assert "Website" in html and "Photos on the school website." in html
     may, may_not, unanswered = (_list(html, kind) for kind in ("register-yes", "register-no", "register-unanswered"))
-    assert "Ava S." in may and "May appear (1)" in may
+    assert "Ava S." in may and "Consent given (1)" in may
     assert [name for name in ("Ben J.", "Cai E.", "Dan O.") if name in may_not] == ["Ben J.", "Cai E.", "Dan O."]
     assert may_not.index("Ben J.") < may_not.index("Cai E.") < may_not.index("Dan O.")
     assert may_not.count("(parents disagree)") == 2  # Cai and Dan; Ben's withdrawal is one parent's choice

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -69,3 +70,41 @@ def test_the_migrations_match_the_models(app) -> None:
     with app.app_context(), db.engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == [], "run 'flask --app app db-revision -m ...' to add a migration"
+
+
+def test_writers_of_one_process_take_turns_and_a_failed_one_lets_the_next_in(fresh_app) -> None:
+    """Writers of a process queue at a gate before SQLite's lock; ending a transaction in any way
+    (commit, rollback, an error) opens it at once, so the next writer never waits for a time-out."""
+    with fresh_app.app_context():
+        upgrade_database(db.engine)
+    order: list[str] = []
+
+    def write(name: str, fail: bool = False) -> None:
+        with fresh_app.test_request_context("/", method="POST"):
+            db.session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: through the gate
+            order.append(f"{name} in")
+            time.sleep(0.2)
+            order.append(f"{name} out")
+            if fail:
+                db.session.rollback()
+                return
+            db.session.commit()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=write, args=("first", True)), threading.Thread(target=write, args=("second",))]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join()
+    assert order == ["first in", "first out", "second in", "second out"]
+    assert time.monotonic() - started < 2
+    with fresh_app.test_request_context("/", method="POST"):
+        with contextlib.suppress(Exception):  # a failed statement ends the transaction: the gate opens
+            db.session.execute(text("SELECT * FROM no_such_table"))
+        db.session.close()
+    with fresh_app.test_request_context("/", method="POST"):
+        started = time.monotonic()
+        db.session.execute(text("SELECT 1"))
+        db.session.commit()
+        assert time.monotonic() - started < 1

@@ -201,8 +201,9 @@ def test_a_ks1_quiz_shows_true_false_as_thumbs_and_pictures_as_cards(client, aut
                          rf'<img src="{UI.format(picture)}" alt="" width="112" height="112">'
                          rf'<span class="ks1-choice-text">{word}</span>', page), value
     assert 'class="ks1-choices ks1-thumbs"' in page
-    # Picture answers: the whole card is the label, the picture keeps its description.
-    assert re.search(r'<label for="q_q1-0" class="ks1-choice-card">\s*<img src="' + UI.format("thumbs-up")
+    # Picture answers: the whole card is the label, the picture keeps its description (in any order:
+    # each attempt shuffles them).
+    assert re.search(r'<label for="q_q1-\d" class="ks1-choice-card">\s*<img src="' + UI.format("thumbs-up")
                      + r'" alt="A thumbs up">', page)
     assert '<span class="prompt" data-read-aloud-block>I tell a grown-up if I feel sad.</span>' in page
     assert "%" not in words_in_main(page) and "You pass with" not in page

@@ -65,6 +65,20 @@ def test_reading_lessons_moves_on_and_marks_progress(app, client, auth: Auth, pu
     assert "In progress" in client.get("/").get_data(as_text=True)
 
 
+def test_a_lesson_read_that_was_not_saved_says_so_and_stays_on_the_lesson(app, client, auth: Auth, pupil) -> None:
+    """Before: an expired page answered the same redirect to the next lesson as a saved one."""
+    auth.login(pupil)
+    lesson = f"{MODULE}/lessons/ks2-passwords-why"
+    response = client.post(f"{lesson}/read", data={"csrf_token": "expired-or-missing"})
+    assert response.status_code == 302 and response.headers["Location"] == lesson
+    assert "That was not saved" in client.get(lesson).get_data(as_text=True)
+    from eduplatform.records.models import LessonRead
+
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LessonRead)) == 0
+    assert completion(app, pupil) is None
+
+
 def test_reading_a_lesson_twice_records_it_once(app, auth: Auth, pupil) -> None:
     auth.login(pupil)
     auth.post(f"{MODULE}/lessons/ks2-passwords-why/read")

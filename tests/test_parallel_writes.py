@@ -101,3 +101,32 @@ def test_parallel_passing_submissions_of_an_adult_issue_one_current_certificate(
         completions = db.session.scalars(select(ModuleCompletion)).all()
     assert len(completions) == 1 and completions[0].status == "completed"
     assert len(certificates) == 1 and certificates[0].superseded_by_id is None
+
+
+def test_parallel_submissions_of_an_adult_keep_the_daily_cap(concurrent_app) -> None:
+    """Six tabs of a governor submit at once: the fixture's governors may try twice a day, so two
+    attempts are recorded and the other tabs are told to try again tomorrow (no 500, no third)."""
+    with concurrent_app.app_context():
+        school = create_school(name="Daily", slug="daily-cap")
+        create_user(username="gov.daily", first_name="Gov", last_name="Daily", roles={Role.GOVERNOR},
+                    school_id=school.id, password=PASSWORD)
+        db.session.commit()
+    tabs = _tabs(concurrent_app, "gov.daily")
+    quiz = "/modules/governors-duties/quiz"
+
+    def form(tab: Auth) -> dict[str, str]:
+        page = tab.client.get(quiz).get_data(as_text=True)
+        token = page.split('name="submission_token" type="hidden" value="', 1)[1].split('"', 1)[0]
+        return {"csrf_token": csrf_token(tab.client, quiz), "submission_token": token, "q_q1": "false", "q_q2": "a"}
+
+    forms = [(tab, form(tab)) for tab in tabs]
+    locations: list[str] = []
+    assert run_together(*[lambda tab=tab, data=data: locations.append(tab.client.post(quiz, data=data).location or "")
+                          for tab, data in forms]) == []
+    assert len(locations) == TABS
+    assert sum("/attempts/" in location for location in locations) == 2
+    assert sorted(location for location in locations if "/attempts/" not in location) == [
+        "/modules/governors-duties"] * (TABS - 2)
+    with concurrent_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(QuizAttempt)) == 2
+        assert db.session.scalar(select(ModuleCompletion.attempt_count)) == 2

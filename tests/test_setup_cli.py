@@ -47,10 +47,10 @@ def test_from_an_empty_database_to_a_signed_in_pupil(fresh_app, cli, tmp_path: P
     assert empty.exit_code == 1 and "There is no school yet: create one with" in empty.output
 
     school = cli.invoke(args=["create-school", "--name", "Elm Tree Primary", "--slug", "elm-tree",
-                              "--trust", "Valley Trust", "--language", "cy"])
+                              "--trust", "Valley Trust", "--language", "fr"])
     assert school.exit_code == 0, school.output
     assert "School created: Elm Tree Primary (elm-tree) in Valley Trust (valley-trust)." in school.output
-    assert "does not offer 'cy' yet" in school.output
+    assert "does not offer 'fr' yet" in school.output
 
     coordinator = cli.invoke(args=["create-user", "--school", "elm-tree", "--role", "coordinator",
                                    "--username", "j.patel", "--email", "j.patel@elm.sch.uk", "--duty", "dsl"])
@@ -60,7 +60,7 @@ def test_from_an_empty_database_to_a_signed_in_pupil(fresh_app, cli, tmp_path: P
         person = db.session.scalar(select(User).where(User.username == "j.patel"))
         assert (person.first_name, person.last_name, person.roles) == ("J", "Patel", {Role.COORDINATOR, Role.STAFF})
         assert {duty.value for duty in person.duties} == {"dsl"}
-        assert db.session.scalar(select(School.default_locale)) == "cy"
+        assert db.session.scalar(select(School.default_locale)) == "fr"
 
     client = fresh_app.test_client()
     auth = Auth(client)

@@ -225,3 +225,59 @@ def test_a_guessing_run_spread_over_many_addresses_stops_site_wide_but_not_for_s
     assert signed_in(from_address(local, "192.0.2.200").login("wide.pupil"))
     with local.app_context():
         db.engine.dispose()
+
+
+def _another_writer_could_write(database: str) -> bool:
+    """Whether a second connection takes SQLite's write lock at once (nobody else holds it)."""
+    import sqlite3
+
+    connection = sqlite3.connect(database, timeout=0, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        connection.close()
+
+
+def test_password_checks_and_new_password_hashes_never_hold_the_write_lock(fresh_app, tmp_path, monkeypatch) -> None:
+    """Before: a POST took SQLite's write lock at its first query and kept it through the ~100 ms hash,
+    so sign-ins (and every other write of the site) queued one behind the other."""
+    import eduplatform.accounts.services as account_services
+    import eduplatform.accounts.signin_guard as guard
+    from eduplatform.db import upgrade_database
+
+    database = str(tmp_path / "fresh.sqlite3")
+    with fresh_app.app_context():
+        upgrade_database(db.engine)
+        school = create_school(name="Lock Free", slug="lock-free")
+        create_user(username="lock.teacher", first_name="Lo", last_name="Ck", roles={Role.STAFF},
+                    school_id=school.id, password=PASSWORD)
+        db.session.commit()
+    seen: list[tuple[str, bool]] = []
+
+    def watched(name: str, real: Any) -> Any:
+        def hash_work(*args: Any, **kwargs: Any) -> Any:
+            seen.append((name, _another_writer_could_write(database)))
+            return real(*args, **kwargs)
+        return hash_work
+
+    monkeypatch.setattr(guard, "check_password_hash", watched("sign-in check", guard.check_password_hash))
+    monkeypatch.setattr(account_services, "check_password_hash",
+                        watched("current password", account_services.check_password_hash))
+    monkeypatch.setattr(account_services, "generate_password_hash",
+                        watched("new password hash", account_services.generate_password_hash))
+    browser = Auth(fresh_app.test_client())
+    assert not signed_in(browser.login("nobody.here", WRONG))  # an unknown name: the dummy check
+    assert signed_in(browser.login("lock.teacher"))
+    new_password = "a-new-long-passphrase"
+    changed = browser.post("/account/password", {"current_password": PASSWORD, "new_password": new_password,
+                                                  "confirm_password": new_password}, token_from="/account/password")
+    assert changed.status_code == 302, changed.get_data(as_text=True)[:2000]
+    assert [name for name, _free in seen] == ["sign-in check", "sign-in check", "current password",
+                                              "new password hash"]
+    assert all(free for _name, free in seen), seen
+    with fresh_app.app_context():
+        assert db.session.scalar(select(User).where(User.username == "lock.teacher")).must_change_password is False

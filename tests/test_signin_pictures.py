@@ -426,22 +426,27 @@ def test_a_teacher_lets_a_paused_pupil_try_the_same_pictures_again(app, client, 
     assert tap(client, ks1, ks1.ava, RIGHT).headers["Location"] == "/"  # the same card still works
 
 
-def test_parallel_wrong_taps_never_pass_the_pupils_limit(concurrent_app) -> None:
-    """Before: on PostgreSQL 8 wrong tries were counted (and checked) instead of 5. Now never more than 5."""
-    from eduplatform.academic_year import AcademicYear
+def committed_picture_class(app: Flask, slug: str, username: str) -> PictureClass:
+    """A school with a Year 1 picture class of one pupil (secret RIGHT), committed for real."""
     from eduplatform.accounts.services import create_user
     from eduplatform.schools.services import create_class, create_school, enrol_pupil
 
-    with concurrent_app.app_context():
-        school = create_school(name="Taps", slug="taps")
+    with app.app_context():
+        school = create_school(name=slug.title(), slug=slug)
         school_class = create_class(school=school, name="1T", year_group=1, year=AcademicYear.current())
-        pupil = create_user(username="tapper", first_name="Tia", last_name="P", roles={Role.PUPIL},
+        pupil = create_user(username=username, first_name="Tia", last_name="P", roles={Role.PUPIL},
                             school_id=school.id, year_group=1)
         enrol_pupil(school_class, pupil)
         set_picture_secret(pupil, RIGHT)
         code = services.ensure_sign_in_code(school_class)
         db.session.commit()
-        target = PictureClass(school_class, code, [pupil])
+        return PictureClass(school_class, code, [pupil])
+
+
+def test_parallel_wrong_taps_never_pass_the_pupils_limit(concurrent_app) -> None:
+    """Before: on PostgreSQL 8 wrong tries were counted (and checked) instead of 5. Now never more than 5."""
+    target = committed_picture_class(concurrent_app, "taps", "tapper")
+    pupil = target.pupils[0]
 
     def guess(number: int) -> None:
         client = concurrent_app.test_client()
@@ -468,3 +473,31 @@ def test_a_stranger_with_the_code_cannot_lock_out_a_pupil_at_school(app, ks1) ->
     pupil = app.test_client()
     pupil.environ_base["REMOTE_ADDR"] = "192.0.2.77"
     assert tap(pupil, ks1, ks1.ava, RIGHT).headers["Location"] == "/"  # Ava at school signs in
+
+
+def test_the_first_taps_do_not_wait_for_the_write_lock(fresh_app, tmp_path) -> None:
+    """Before: every tap was a write request and queued for SQLite's write lock, though only the last
+    one writes. Now the first taps are answered while another writer holds the lock."""
+    import sqlite3
+
+    from eduplatform.db import upgrade_database
+
+    with fresh_app.app_context():
+        upgrade_database(db.engine)
+    target = committed_picture_class(fresh_app, "quick-taps", "quick.tapper")
+    pupil = target.pupils[0]
+    client = fresh_app.test_client()
+    url = pictures_url(target, pupil)
+    token = csrf_token(client, url)
+    writer = sqlite3.connect(str(tmp_path / "fresh.sqlite3"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # someone else is writing (an import, a quiz) for a while
+    try:
+        for picture in RIGHT[:-1]:
+            started = utcnow()
+            response = client.post(url, data={"picture": picture, "csrf_token": token})
+            assert response.status_code == 302 and (utcnow() - started).total_seconds() < 2
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    last = client.post(url, data={"picture": RIGHT[-1], "csrf_token": token})
+    assert last.headers["Location"] == "/"  # the third tap wrote the try and signed in

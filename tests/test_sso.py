@@ -84,7 +84,9 @@ def signed_in_as(client: Any) -> str | None:
     if page.status_code != 200:
         return None
     text = page.get_data(as_text=True)
-    return text.split("Sign out ", 1)[1].split("<", 1)[0] if "Sign out " in text else None
+    if "Sign out " not in text:
+        return None
+    return text.split("Sign out ", 1)[1].removeprefix("<bdi>").split("<", 1)[0]  # the name, isolated in <bdi>
 
 
 def flashed(client: Any) -> str:

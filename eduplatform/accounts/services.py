@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from eduplatform.accounts.models import ParentLink, User, UserRole
@@ -157,13 +158,25 @@ def end_all_sessions(user: User) -> None:
 
 
 def change_password(user: User, new_password: str) -> None:
-    """Set a new password, clear the must-change flag and end every other session."""
-    user.password_hash = hash_password(new_password)
+    """Set a new password, clear the must-change flag and end every other session.
+
+    The slow hash is made before anything is written: in a view marked ``reads_first`` the write
+    lock is taken only afterwards (:meth:`eduplatform.db.Database.start_writing`).
+    """
+    password_hash = hash_password(new_password)
+    db.start_writing()
+    user.password_hash = password_hash
     user.must_change_password = False
     user.first_password_issued_at = None
     user.card_secret = None  # the printed card no longer opens the account
     end_all_sessions(user)
     record_event(AuditAction.PASSWORD_CHANGED, actor=user, school_id=user.school_id, subject_user_id=user.id)
+
+
+def set_preferred_language(user: User, locale: str) -> None:
+    """Remember the interface language ``user`` chose (one of the site's ``LOCALES``; the caller checks)."""
+    user.locale = locale
+    db.session.flush()
 
 
 def disable_account(user: User) -> None:
@@ -179,7 +192,9 @@ def load_user_from_session(session_value: str) -> User | None:
         return None
     from eduplatform.db import db as database
 
-    user = database.session.get(User, int(user_id))
+    # One statement for the person, their roles and their school (the locale and time zone read it):
+    # every signed-in request pays for this, so it is not three.
+    user = database.session.get(User, int(user_id), options=(joinedload(User.role_rows), joinedload(User.school)))
     if user is None or not user.is_active or not hmac.compare_digest(user.session_token, token):
         return None
     return user

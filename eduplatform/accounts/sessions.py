@@ -29,7 +29,10 @@ def start_session(user: User, *, via: str = "password", renewal: bool = False) -
     ``pictures``, ``google``, ``microsoft``). Each sign-in goes in the audit log; a ``renewal`` (the
     same person's browser after a password change) is no sign-in and does not.
     """
+    chosen_language = session.get("locale")  # the language menu's choice is no secret: it stays
     session.clear()
+    if chosen_language:
+        session["locale"] = chosen_language
     login_user(user)
     session.permanent = Role.PUPIL not in user.roles
     session["signed_in_via"] = via
@@ -46,9 +49,22 @@ def mfa_set_up_needed() -> bool:
     return bool(session.get("mfa_set_up_needed"))
 
 
+#: How stale the session's "last active" time may get before a request refreshes it, in seconds.
+#: Refreshing changes the cookie, which is then signed and sent again; a minute's slack against
+#: an idle time-out of hours keeps most responses free of a new cookie.
+ACTIVITY_REFRESH_SECONDS = 60
+
+
 def mark_session_active() -> None:
-    """Note that the signed-in person did something now (every request does)."""
-    session["active_at"] = int(time.time())
+    """Note that the signed-in person did something now (called on every request).
+
+    The time is written (and the cookie re-signed) only when it is more than
+    :data:`ACTIVITY_REFRESH_SECONDS` old, so most responses carry no new cookie.
+    """
+    now = int(time.time())
+    last = session.get("active_at")
+    if not isinstance(last, int) or now - last >= ACTIVITY_REFRESH_SECONDS:
+        session["active_at"] = now
 
 
 def session_has_idled_out() -> bool:

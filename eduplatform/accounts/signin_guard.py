@@ -18,8 +18,10 @@ rules, each against a finding of an attack on the site:
   (:mod:`eduplatform.rate_limits`); the site-wide one spares addresses someone has signed in from.
 * **First passwords of adults lapse** after :data:`ADULT_FIRST_PASSWORD_DAYS` days unused.
 
-Callers: the sign-in view. Unlike other services it commits, twice: once the try is counted (so
-the slow password check does not hold SQLite's write lock) and before waiting out the time floor.
+Callers: the sign-in view (marked ``reads_first``: the name is looked up, and an unknown name's
+dummy check runs, in a read transaction). Unlike other services it commits, twice: once the try is
+counted (so the slow password check does not hold SQLite's write lock) and before waiting out the
+time floor.
 """
 
 from __future__ import annotations
@@ -109,6 +111,7 @@ def count_wrong_try(address: str, username: str, free_tries: int = FREE_TRIES) -
 
 def _reserve_try(user: User) -> tuple[int, datetime | None]:
     """Count this try against the account before checking anything: (tries so far, paused until)."""
+    db.start_writing()
     row = db.session.execute(
         update(User).where(User.id == user.id).values(failed_sign_ins=User.failed_sign_ins + 1)
         .returning(User.failed_sign_ins, User.sign_in_blocked_until)
@@ -151,6 +154,7 @@ def _log_failure(username: str, user: User | None, reason: str) -> None:
     A known account is named by its id; a name that matches none is kept as typed (cut short), the
     only free text the log holds, so a school can see which names are being tried.
     """
+    db.start_writing()
     if user is None:
         record_event(AuditAction.SIGN_IN_FAILED, details={"reason": reason, "name": username[:LOGGED_NAME_LENGTH]})
     else:

@@ -24,7 +24,7 @@ from eduplatform.accounts.sessions import (
 from eduplatform.accounts.signin_guard import sign_in_with_password
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
-from eduplatform.db import db, utcnow
+from eduplatform.db import db, reads_first, utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _
 from eduplatform.qr import qr_code_data_uri
@@ -46,6 +46,7 @@ def safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@reads_first
 @public
 def login() -> str | Response:
     """Sign in with username and password. Anyone may call it; signed-in users go to their dashboard."""
@@ -252,6 +253,7 @@ def _class_picture_page(pupil: User) -> str | None:
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
+@reads_first
 @requires(Permission.USE_SITE)
 def change_password() -> str | Response:
     """Change one's own password; other sessions of the user end. Any signed-in user with a password."""
@@ -269,7 +271,8 @@ def change_password() -> str | Response:
     return render_template("accounts/change_password.html", form=form)
 
 
-_ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {"accounts.change_password", "accounts.logout", "static", "health.healthz"}
+_ALLOWED_WHILE_PASSWORD_MUST_CHANGE = {"accounts.change_password", "accounts.logout", "static", "health.healthz",
+                                       "language.choose_language"}  # read the change form in one's own language
 _ALLOWED_BEFORE_MFA_SET_UP = _ALLOWED_WHILE_PASSWORD_MUST_CHANGE | {"accounts.mfa_settings"}
 
 

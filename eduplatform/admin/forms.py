@@ -21,7 +21,8 @@ class SchoolSettingsForm(BaseForm):
 
     name = StringField(_l("School name"), validators=[Length(max=200)])
     trust_id = SelectField(_l("Trust"), validate_choice=True)
-    default_locale = StringField(_l("Default language (a code such as en or cy)"), validators=[Length(max=16)])
+    #: One of the site's ``LOCALES`` (choices set by the view): for people who have not chosen their own.
+    default_locale = SelectField(_l("Default language"), validate_choice=True)
     time_zone = StringField(_l("Time zone"), validators=[Length(max=64)])
     dsl_contact = TextAreaField(_l("How to reach the DSL and deputies (room, phone, times)"),
                                 validators=[Length(max=1000)])
@@ -40,8 +41,7 @@ class NewSchoolForm(BaseForm):
     slug = StringField(_l("Short name (lower-case letters, digits and hyphens, e.g. oakfield-primary)"),
                        validators=[Length(max=64)])
     trust_id = SelectField(_l("Trust"), validate_choice=True)
-    default_locale = StringField(_l("Default language (a code such as en or cy)"), default="en",
-                                 validators=[Length(max=16)])
+    default_locale = SelectField(_l("Default language"), validate_choice=True)
     time_zone = StringField(_l("Time zone"), default="Europe/London", validators=[Length(max=64)])
     submit = SubmitField(_l("Create the school"))
 

@@ -22,7 +22,7 @@ from eduplatform.audit.services import record_event
 from eduplatform.db import db
 from eduplatform.errors import explain_refusal
 from eduplatform.forms import EmptyForm
-from eduplatform.i18n import _
+from eduplatform.i18n import _, offered_languages
 from eduplatform.schools import services
 from eduplatform.schools.help import safeguarding_leads
 from eduplatform.schools.models import School, SchoolHelpContact, Trust
@@ -98,6 +98,7 @@ def create_school() -> str | Response:
     """Add a school; then add its coordinator from its people page. Administrators only."""
     form = NewSchoolForm()
     form.trust_id.choices = _trust_choices()
+    form.default_locale.choices = offered_languages()
     if form.validate_on_submit():
         try:
             school = services.create_school(name=form.name.data, slug=form.slug.data, trust=_trust(form.trust_id.data),
@@ -122,6 +123,7 @@ def school_settings(school_id: int) -> str | Response:
     school = managed_school_or_404(current_user, school_id)
     is_admin = can(current_user, Permission.MANAGE_SCHOOLS)  # may also rename it and change its trust
     form = SchoolSettingsForm(obj=None if _submitted() else school)
+    form.default_locale.choices = offered_languages()
     if is_admin:
         form.trust_id.choices = _trust_choices()
         if not _submitted():

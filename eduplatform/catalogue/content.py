@@ -17,6 +17,7 @@ from eduplatform.catalogue.model import (
     AgreementContent,
     ConsentItem,
     HelpContact,
+    HelpKind,
     Lesson,
     ModuleContent,
     Option,
@@ -26,6 +27,7 @@ from eduplatform.catalogue.model import (
     Quiz,
 )
 from eduplatform.catalogue.sections import cut_sections, section_count, split_prompts
+from eduplatform.catalogue.statements import check_statements, read_statement_list
 from eduplatform.rendering import render_markdown
 
 #: Builds a site URL from an endpoint and its values (Flask's ``url_for``, without a request).
@@ -53,8 +55,12 @@ class LinkContext:
             return False
         return True
 
-    def rewriter(self, path: Path) -> Callable[[str, str], str | None]:
-        """Rewrite ``lesson:``/``module:``/``agreement:`` links and ``static/`` images in one file."""
+    def rewriter(self, path: Path, help_kinds: set[HelpKind] | None = None) -> Callable[[str, str], str | None]:
+        """Rewrite ``lesson:``/``module:``/``agreement:`` links and ``static/`` images in one file.
+
+        ``help:<kind>`` links (lessons only: pass ``help_kinds``, which collects the kinds named) become
+        links to that kind's entry in the page's *Where to get help* box (``#help-<kind>``).
+        """
 
         def rewrite(tag: str, target: str) -> str | None:
             if tag == "img":  # the alt text is checked by check_images
@@ -72,12 +78,34 @@ class LinkContext:
             elif scheme == "agreement":
                 if target_id in self.curriculum.agreements:
                     return self.build_url("agreements.show_agreement", agreement_id=target_id)
+            elif scheme == "help":
+                return self._help_anchor(path, target_id, help_kinds)
             elif scheme in {"http", "https", "mailto", "tel"} or target.startswith("#"):
                 return None
             self.problems.add(path, f"broken link '{target}'")
             return "#"
 
         return rewrite
+
+    def _help_anchor(self, path: Path, kind_id: str, help_kinds: set[HelpKind] | None) -> str:
+        """The in-page target of a ``help:<kind>`` link, recording the kind; a problem if misused."""
+        if help_kinds is None:
+            self.problems.add(path, f"link 'help:{kind_id}': help links are for lessons only (the help box "
+                                    "is shown beside lessons)")
+            return "#"
+        try:
+            kind = HelpKind(kind_id)
+        except ValueError:
+            self.problems.add(path, f"link 'help:{kind_id}': unknown help kind (one of "
+                                    f"{', '.join(k.value for k in HelpKind)})")
+            return "#"
+        help_kinds.add(kind)
+        return help_anchor(kind)
+
+
+def help_anchor(kind: HelpKind) -> str:
+    """The fragment of a help kind's entry in a lesson's *Where to get help* box (``learning/lesson.html``)."""
+    return f"#help-{kind.value}"
 
 
 _RAW_IMAGE_SOURCE = re.compile(r"<img\b[^>]*\bsrc\s*=\s*[\"']?([^\"' >]+)", re.IGNORECASE)
@@ -126,7 +154,8 @@ def read_lesson(path: Path, module_id: str, lesson_id: str, locale: str, links: 
         links.problems.add(path, "the lesson has no text")
     check_images(path, body, links)
     split = split_prompts(body)
-    rewrite = links.rewriter(path)
+    help_kinds: set[HelpKind] = set()
+    rewrite = links.rewriter(path, help_kinds)
     html = render_markdown(split.pupil_text, rewrite)
     if section_count(html) != split.headings:
         links.problems.add(path, "every '## ' line must be a section heading (none inside lists or code)")
@@ -135,7 +164,7 @@ def read_lesson(path: Path, module_id: str, lesson_id: str, locale: str, links: 
     prompts = {index: render_markdown(text, rewrite) for index, text in split.prompts.items()}
     return Lesson(id=lesson_id, module_id=module_id, title=str(front["title"]), html=html,
                   text=plain_text(str(html)), version=version, locale=locale,
-                  sections=cut_sections(html, prompts))
+                  sections=cut_sections(html, prompts), help_kinds=frozenset(help_kinds))
 
 
 def _read_options(path: Path, where: str, kind: QuestionType, item: dict[str, Any],
@@ -177,6 +206,17 @@ def _read_options(path: Path, where: str, kind: QuestionType, item: dict[str, An
     return tuple(options)
 
 
+def _read_question_statements(path: Path, where: str, module_id: str, item: dict[str, Any],
+                              links: LinkContext) -> tuple[str, ...]:
+    """A question's ``statements``: of its module's age band and of the question's own strand."""
+    statements = read_statement_list(path, where, item.get("statements"), links.problems)
+    module = links.curriculum.modules[module_id]
+    audience = links.curriculum.audiences.get(module.audience)
+    check_statements(path, where, statements, links.curriculum.statements, module.audience,
+                     audience.age_band if audience else None, [item["strand"]], links.problems)
+    return statements
+
+
 def read_quiz(path: Path, module_id: str, locale: str, links: LinkContext) -> Quiz | None:
     problems = links.problems
     data = read_yaml(path, problems)
@@ -189,7 +229,8 @@ def read_quiz(path: Path, module_id: str, locale: str, links: LinkContext) -> Qu
     for number, item in enumerate(data["questions"], start=1):
         where = f"question #{number}"
         if not isinstance(item, dict) or not check_keys(
-            path, where, item, {"id", "type", "strand", "prompt", "explanation"}, {"options", "answer"}, problems
+            path, where, item, {"id", "type", "strand", "prompt", "explanation"}, {"options", "answer", "statements"},
+            problems
         ):
             continue
         where = f"question '{item['id']}'"
@@ -201,8 +242,9 @@ def read_quiz(path: Path, module_id: str, locale: str, links: LinkContext) -> Qu
         if item["strand"] not in links.curriculum.strands:
             problems.add(path, f"{where}: unknown strand '{item['strand']}'")
         options = _read_options(path, where, kind, item, links)
+        statements = _read_question_statements(path, where, module_id, item, links)
         questions.append(Question(str(item["id"]), kind, str(item["strand"]), str(item["prompt"]), options,
-                                  str(item["explanation"])))
+                                  str(item["explanation"]), statements))
     ids = [question.id for question in questions]
     for duplicate in sorted({i for i in ids if ids.count(i) > 1}):
         problems.add(path, f"duplicate question id '{duplicate}'")
@@ -306,7 +348,7 @@ def read_agreement_content(path: Path, agreement_id: str, locale: str, links: Li
 
 
 def read_help(folder: Path, known_audiences: set[str], problems: Problems) -> tuple[HelpContact, ...]:
-    """Read ``help.yaml``: where to get help, per audience."""
+    """Read ``help.yaml``: where to get help, per audience, each contact with the kind of help it gives."""
     path = folder / "help.yaml"
     if not path.exists():
         return ()
@@ -317,12 +359,17 @@ def read_help(folder: Path, known_audiences: set[str], problems: Problems) -> tu
     contacts = []
     for number, raw in enumerate(data["contacts"], start=1):
         where = f"contact #{number}"
-        if not isinstance(raw, dict) or not check_keys(path, where, raw, {"name", "detail", "audiences"}, {"id"},
-                                                       problems):
+        if not isinstance(raw, dict) or not check_keys(path, where, raw, {"name", "detail", "audiences", "kind"},
+                                                       {"id"}, problems):
             continue
         for audience in raw["audiences"] or []:
             if audience not in known_audiences:
                 problems.add(path, f"{where}: unknown audience '{audience}'")
+        try:
+            kind = HelpKind(str(raw["kind"]))
+        except ValueError:
+            problems.add(path, f"{where}: unknown kind '{raw['kind']}' (one of {', '.join(k.value for k in HelpKind)})")
+            continue
         contacts.append(HelpContact(str(raw["name"]), str(raw["detail"]), frozenset(raw["audiences"] or []),
-                                    str(raw["id"]) if raw.get("id") is not None else None))
+                                    str(raw["id"]) if raw.get("id") is not None else None, kind))
     return tuple(contacts)

@@ -20,6 +20,13 @@ from eduplatform.catalogue.model import (
     Signing,
     Term,
 )
+from eduplatform.catalogue.statements import (
+    EMPTY_STATEMENTS,
+    StatementCatalogue,
+    check_statements,
+    read_statement_list,
+    read_statements,
+)
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,99}$")
 KNOWN_ROLES = {"pupil", "staff", "governor", "parent", "visitor", "coordinator", "trust_lead", "admin"}
@@ -33,6 +40,7 @@ class Curriculum:
     modules: dict[str, Module]
     agreements: dict[str, Agreement]
     schedule: Schedule = Schedule({}, ())
+    statements: StatementCatalogue = EMPTY_STATEMENTS
 
 
 def _list_under(path: Path, data: Any, key: str, problems: Problems) -> list[Any]:
@@ -56,6 +64,13 @@ def _int_in_range(path: Path, where: str, value: Any, low: int, high: int, probl
     return False
 
 
+def _optional_int(path: Path, where: str, value: Any, low: int, high: int, problems: Problems) -> int | None:
+    """An optional whole-number setting: None when absent or wrong (wrong ones are reported)."""
+    if value is None:
+        return None
+    return value if _int_in_range(path, where, value, low, high, problems) else None
+
+
 def _read_strands(root: Path, problems: Problems) -> tuple[str, ...]:
     path = root / "strands.yaml"
     strands = _list_under(path, read_yaml(path, problems), "strands", problems)
@@ -71,7 +86,8 @@ def _read_audiences(root: Path, problems: Problems) -> dict[str, Audience]:
     for order, item in enumerate(_list_under(path, read_yaml(path, problems), "audiences", problems)):
         where = f"audience #{order + 1}"
         if not isinstance(item, dict) or not check_keys(
-            path, where, item, {"id", "learners"}, {"year_groups", "roles", "duties", "age_band"}, problems
+            path, where, item, {"id", "learners"},
+            {"year_groups", "roles", "duties", "age_band", "pass_mark", "attempts_per_day"}, problems
         ):
             continue
         if not _valid_id(path, where, item["id"], problems):
@@ -105,6 +121,9 @@ def _read_audiences(root: Path, problems: Problems) -> dict[str, Audience]:
         audiences[item["id"]] = Audience(
             id=item["id"], learners=learners, year_groups=frozenset(year_groups), roles=frozenset(roles),
             age_band=item.get("age_band"), order=order, duties=frozenset(duties),
+            pass_mark=_optional_int(path, f"{where} pass_mark", item.get("pass_mark"), 1, 100, problems),
+            attempts_per_day=_optional_int(path, f"{where} attempts_per_day", item.get("attempts_per_day"), 1, 100,
+                                           problems),
         )
     return audiences
 
@@ -162,7 +181,29 @@ def _read_photo_consents(path: Path, where: str, value: Any, problems: Problems)
 
 _MODULE_REQUIRED = {"id", "audience", "strands", "completion"}
 _MODULE_OPTIONAL = {"outcomes", "lessons", "quiz", "agreement", "pass_mark", "max_attempts", "renewal_months",
-                    "child_year_groups"}
+                    "child_year_groups", "lesson_statements", "questions_per_attempt", "attempts_per_day"}
+
+
+def _read_lesson_statements(path: Path, where: str, item: dict[str, Any], lessons: tuple[str, ...],
+                            curriculum: Curriculum, problems: Problems) -> dict[str, tuple[str, ...]]:
+    """``lesson_statements``: lesson id -> the statements it teaches (of the module's band and strands)."""
+    value = item.get("lesson_statements")
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.add(path, f"{where}: lesson_statements must map lesson ids to lists of statement ids")
+        return {}
+    audience = curriculum.audiences.get(item["audience"])
+    found: dict[str, tuple[str, ...]] = {}
+    for lesson_id, raw in value.items():
+        lesson_where = f"{where} lesson '{lesson_id}'"
+        if lesson_id not in lessons:
+            problems.add(path, f"{lesson_where}: lesson_statements names a lesson the module does not have")
+            continue
+        found[lesson_id] = read_statement_list(path, lesson_where, raw, problems)
+        check_statements(path, lesson_where, found[lesson_id], curriculum.statements, item["audience"],
+                         audience.age_band if audience else None, item["strands"] or [], problems)
+    return found
 
 
 def _read_child_year_groups(path: Path, where: str, item: dict[str, Any], curriculum: Curriculum,
@@ -217,8 +258,16 @@ def _read_module(path: Path, item: dict[str, Any], order: int, curriculum: Curri
         problems.add(path, f"{where}: completion needs an agreement but the module names none")
     if agreement_id is not None and agreement_id not in curriculum.agreements:
         problems.add(path, f"{where}: unknown agreement '{agreement_id}'")
-    pass_mark = item.get("pass_mark", 80)
+    audience = curriculum.audiences.get(item["audience"])
+    # The module's own pass mark wins; else its audience's (``audiences.yaml``); else 80.
+    pass_mark = item.get("pass_mark", audience.pass_mark if audience and audience.pass_mark else 80)
     _int_in_range(path, f"{where} pass_mark", pass_mark, 1, 100, problems)
+    questions_per_attempt = _optional_int(path, f"{where} questions_per_attempt", item.get("questions_per_attempt"),
+                                          1, 100, problems)
+    if questions_per_attempt is not None and not has_quiz:
+        problems.add(path, f"{where}: questions_per_attempt needs a quiz ('quiz: true')")
+    attempts_per_day = item.get("attempts_per_day", audience.attempts_per_day if audience else None)
+    attempts_per_day = _optional_int(path, f"{where} attempts_per_day", attempts_per_day, 1, 100, problems)
     max_attempts = item.get("max_attempts")
     if max_attempts is not None:
         _int_in_range(path, f"{where} max_attempts", max_attempts, 1, 100, problems)
@@ -234,6 +283,8 @@ def _read_module(path: Path, item: dict[str, Any], order: int, curriculum: Curri
         has_quiz=has_quiz, agreement_id=agreement_id, completion=frozenset(completion), pass_mark=pass_mark,
         max_attempts=max_attempts, renewal_months=renewal, order=order,
         child_year_groups=_read_child_year_groups(path, where, item, curriculum, problems),
+        lesson_statements=MappingProxyType(_read_lesson_statements(path, where, item, lessons, curriculum, problems)),
+        questions_per_attempt=questions_per_attempt, attempts_per_day=attempts_per_day,
     )
 
 
@@ -331,6 +382,7 @@ def read_curriculum(root: Path, problems: Problems) -> Curriculum:
     strands = _read_strands(root, problems)
     audiences = _read_audiences(root, problems)
     agreements = _read_agreements(root, audiences, problems)
-    curriculum = Curriculum(strands=strands, audiences=audiences, modules={}, agreements=agreements)
+    curriculum = Curriculum(strands=strands, audiences=audiences, modules={}, agreements=agreements,
+                            statements=read_statements(root, strands, problems))
     _read_modules(root, curriculum, problems)
     return replace(curriculum, schedule=_read_schedule(root, curriculum, problems))

@@ -71,6 +71,32 @@ def _check_photo_consents(curriculum: Curriculum, curriculum_root: Path,
                              f"its text in '{locale}'")
 
 
+def _check_statements_match_fallback(module_contents: dict[tuple[str, str], ModuleContent], folder_of: dict[str, Path],
+                                     fallback_locale: str, problems: Problems) -> None:
+    """A translated question names the same statements as the fallback locale's question of its id."""
+    for (locale, module_id), content in sorted(module_contents.items()):
+        fallback = module_contents.get((fallback_locale, module_id))
+        if locale == fallback_locale or content.quiz is None or fallback is None or fallback.quiz is None:
+            continue
+        expected = {question.id: question.statements for question in fallback.quiz.questions}
+        for question in content.quiz.questions:
+            if question.id in expected and set(question.statements) != set(expected[question.id]):
+                problems.add(folder_of[locale] / "modules" / module_id / "quiz.yaml",
+                             f"question '{question.id}': statements {list(question.statements)} differ from "
+                             f"'{fallback_locale}' {list(expected[question.id])}")
+
+
+def _check_question_draws(curriculum: Curriculum, module_contents: dict[tuple[str, str], ModuleContent],
+                          folder_of: dict[str, Path], problems: Problems) -> None:
+    """A module that draws ``questions_per_attempt`` questions needs a larger bank in every locale."""
+    for (locale, module_id), content in sorted(module_contents.items()):
+        drawn = curriculum.modules[module_id].questions_per_attempt
+        if drawn is not None and content.quiz is not None and len(content.quiz.questions) <= drawn:
+            problems.add(folder_of[locale] / "modules" / module_id / "quiz.yaml",
+                         f"module '{module_id}' draws {drawn} questions per attempt but its quiz has only "
+                         f"{len(content.quiz.questions)}: add questions or remove questions_per_attempt")
+
+
 def _fill_untranslated_parts(module_contents: dict[tuple[str, str], ModuleContent], fallback_locale: str) -> None:
     """A translated module uses the fallback locale's text for each lesson or quiz not yet translated."""
     for (locale, module_id), content in list(module_contents.items()):
@@ -122,6 +148,8 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
                     agreement_contents[(locale, agreement_id)] = agreement
 
     _check_photo_consents(curriculum, curriculum_root, agreement_contents, problems)
+    _check_statements_match_fallback(module_contents, locale_folders, fallback_locale, problems)
+    _check_question_draws(curriculum, module_contents, locale_folders, problems)
     self_review = read_self_review(curriculum_root, {locale: locale_folders[locale] for locale in locales},
                                    fallback_locale, problems)
     audit_settings = read_audit_settings(curriculum_root, {
@@ -149,4 +177,5 @@ def load_catalogue(curriculum_root: Path, content_root: Path, static_root: Path,
         audit_settings=audit_settings,
         training_rules=training_rules,
         concerns=concerns,
+        statements=curriculum.statements,
     )

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from eduplatform.catalogue.concerns import EMPTY_CONCERNS, ConcernCatalogue
 from eduplatform.catalogue.sections import LessonSection
 from eduplatform.catalogue.self_review import EMPTY_SELF_REVIEW, SelfReview
+from eduplatform.catalogue.statements import EMPTY_STATEMENTS, StatementCatalogue
 from eduplatform.catalogue.training import TrainingRule
 
 
@@ -105,6 +106,10 @@ class Audience:
     order: int
     #: Adults: the safeguarding duties whose holders belong too (the DSL's audience: ``dsl``, ``deputy_dsl``).
     duties: frozenset[str] = frozenset()
+    #: Percentage needed to pass its modules' quizzes, unless a module sets its own (``audiences.yaml``).
+    pass_mark: int | None = None
+    #: Quiz attempts allowed per module per day (adults); None means no daily limit.
+    attempts_per_day: int | None = None
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ class Module:
     has_quiz: bool
     agreement_id: str | None
     completion: frozenset[Requirement]
-    #: Percentage needed to pass the quiz.
+    #: Percentage needed to pass the quiz: the module's own, else its audience's, else 80.
     pass_mark: int
     #: Quiz attempts allowed per academic year; None means no limit.
     max_attempts: int | None
@@ -128,6 +133,12 @@ class Module:
     order: int
     #: Parents' workshops: the year groups of the children it is for (empty: for every parent).
     child_year_groups: frozenset[int] = frozenset()
+    #: Lesson id -> the Education for a Connected World statement ids it teaches (``statements.yaml``).
+    lesson_statements: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: Questions drawn from the quiz's bank for each attempt; None: every question, every time.
+    questions_per_attempt: int | None = None
+    #: Quiz attempts allowed per day (from the audience unless the module sets it); None: no daily limit.
+    attempts_per_day: int | None = None
 
     def suits_children_in(self, year_groups: frozenset[int]) -> bool:
         """Whether the module is for a parent whose children are in ``year_groups`` (always, when
@@ -147,6 +158,8 @@ class Lesson:
     locale: str
     #: The lesson cut at its headings for the board, each part with the teacher's discussion prompt.
     sections: tuple[LessonSection, ...] = ()
+    #: The kinds of help the lesson links to (``[text](help:kind)``): its audience's help box must have each.
+    help_kinds: frozenset[HelpKind] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -168,6 +181,8 @@ class Question:
     options: tuple[Option, ...]
     #: Shown after the attempt: teaches why the right answer is right.
     explanation: str
+    #: The Education for a Connected World statement ids the question tests (``statements.yaml``).
+    statements: tuple[str, ...] = ()
 
     @property
     def correct_option_ids(self) -> frozenset[str]:
@@ -215,6 +230,37 @@ class ConsentItem:
     text: str
 
 
+class HelpKind(StrEnum):
+    """What a help contact is for. Lessons name a kind, never a number (``[text](help:gambling)``), and
+    ``check-content`` fails when a lesson names a kind that no help contact of its audience has."""
+
+    DSL = "dsl"
+    EMERGENCY = "emergency"
+    #: Childline: any child or young person, about anything.
+    CHILDLINE = "childline"
+    #: CEOP: reporting online sexual abuse or grooming of a child.
+    CEOP = "ceop"
+    #: Report Remove: a young person asking for a nude image of themselves to be taken down.
+    NUDE_IMAGES = "nude_images"
+    #: Reporting sexual images of children found online (the Internet Watch Foundation).
+    CHILD_ABUSE_IMAGES = "child_abuse_images"
+    #: An adult worried about a child (the NSPCC Helpline).
+    WORRIED_ADULT = "worried_adult"
+    #: Harmful content a platform has not removed (Report Harmful Content).
+    HARMFUL_CONTENT = "harmful_content"
+    #: Advice for people who work with children (the Professionals Online Safety Helpline).
+    PROFESSIONALS = "professionals"
+    GAMBLING = "gambling"
+    #: Reporting fraud and scam texts.
+    FRAUD = "fraud"
+    #: Reporting terrorist content or activity, anonymously.
+    TERRORISM = "terrorism"
+    #: Someone to talk to at any hour when life feels too much (Samaritans, Shout).
+    CRISIS = "crisis"
+    #: Confidential help for people worried about their own or someone else's sexual thoughts or behaviour.
+    HARMFUL_SEXUAL_BEHAVIOUR = "harmful_sexual_behaviour"
+
+
 @dataclass(frozen=True)
 class HelpContact:
     """Where to get help: shown beside lessons, edited by the school in ``help.yaml``."""
@@ -224,6 +270,8 @@ class HelpContact:
     audiences: frozenset[str]
     #: ``dsl`` marks the generic "ask for the DSL" entry that a school's own DSL details replace.
     id: str | None = None
+    #: What the contact is for; a school's own local contacts have none.
+    kind: HelpKind | None = None
 
 
 @dataclass(frozen=True)
@@ -284,6 +332,8 @@ class Catalogue:
     training_rules: tuple[TrainingRule, ...] = ()
     #: The kinds of worry people can report, and who a pupil may ask to talk to (``curriculum/concerns.yaml``).
     concerns: ConcernCatalogue = EMPTY_CONCERNS
+    #: Education for a Connected World statements (``curriculum/statements.yaml``) that lessons and questions name.
+    statements: StatementCatalogue = EMPTY_STATEMENTS
 
     def training_rule(self, rule_id: str) -> TrainingRule | None:
         """The training rule with this id, or None."""

@@ -1,4 +1,4 @@
-"""The photo and video consent register: which pupils may appear, for each consent item parents choose.
+"""The consent register: which pupils may appear or take part, for each consent item parents choose.
 
 Each parent's newest decision on an item counts for that parent (a later "no" is a withdrawal). When
 a child's parents disagree, "no" wins and the register says the parents disagree.

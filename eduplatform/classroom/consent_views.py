@@ -1,4 +1,4 @@
-"""The photo and video consent register of a class: to check before taking or posting a photo."""
+"""The consent register of a class: parents' choices per consent item, to check before a photo or publishing."""
 
 from __future__ import annotations
 

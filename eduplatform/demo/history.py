@@ -30,6 +30,7 @@ from eduplatform.records.models import (
     QuizAttempt,
     SignatureMethod,
 )
+from eduplatform.records.quiz_draw import quiz_for_attempt
 from eduplatform.roles import Role
 from eduplatform.schools.models import School, SchoolClass
 from eduplatform.schools.services import assign_teacher, create_class, enrol_pupil
@@ -148,8 +149,10 @@ class DemoHistory:
                 options = [o.id for o in question.options if o.correct == right] or [question.options[0].id]
                 responses[question.id] = list(question.correct_option_ids) if right else [self.rng.choice(options)]
             self.tokens += 1
-            services.record_quiz_attempt(person, module, quiz, grade(quiz, responses, module.pass_mark),
-                                         f"demo-{self.tokens}", year, self.catalogue)
+            token = f"demo-{self.tokens}"
+            shown = quiz_for_attempt(quiz, token, module.questions_per_attempt)  # as the quiz page would draw
+            services.record_quiz_attempt(person, module, shown, grade(shown, responses, module.pass_mark),
+                                         token, year, self.catalogue)
 
     def _agreements(self, pupils: list[User], audience_ids: frozenset[str], year: AcademicYear, finished: bool,
                     teacher: User | None, school_class: SchoolClass) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import date
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -14,9 +14,10 @@ from eduplatform.academic_year import AcademicYear, local_date
 from eduplatform.access import Permission, learner_module_or_404, requires
 from eduplatform.catalogue import current_catalogue
 from eduplatform.catalogue.model import Lesson, Module, Term
-from eduplatform.db import utcnow
+from eduplatform.db import db, reads_first, utcnow
+from eduplatform.errors import back_to_page_when_expired
 from eduplatform.forms import EmptyForm
-from eduplatform.i18n import _
+from eduplatform.i18n import _, ngettext
 from eduplatform.learning.forms import build_quiz_form, field_name, responses_from
 from eduplatform.learning.next_step import adult_next_step, adult_next_step_for
 from eduplatform.learning.picture_first import picture_dashboard
@@ -24,6 +25,7 @@ from eduplatform.learning.steps import continue_url, module_picture, next_module
 from eduplatform.learning.workshops import workshop_offer
 from eduplatform.records import queries, services
 from eduplatform.records.grading import grade
+from eduplatform.records.quiz_draw import as_shown, quiz_for_attempt
 from eduplatform.schools.help import where_to_get_help
 from eduplatform.schools.years import current_year, requested_year, time_zone_of
 from eduplatform.signin.pictures import picture_first
@@ -126,13 +128,18 @@ def show_lesson(module_id: str, lesson_id: str) -> str:
 
 
 @bp.route("/modules/<module_id>/lessons/<lesson_id>/read", methods=["POST"])
+@back_to_page_when_expired(lambda module_id, lesson_id: url_for(".show_lesson", module_id=module_id,
+                                                                lesson_id=lesson_id))
 @requires(Permission.LEARN)
 def mark_lesson_read(module_id: str, lesson_id: str) -> Response:
-    """Record that the learner finished a lesson, then go to the next step. Its module's learners only."""
+    """Record that the learner finished a lesson, then go to the next step. Its module's learners only.
+
+    When the page has expired, nothing is saved and the learner stays on the lesson with a message
+    saying so (``back_to_page_when_expired``), rather than moving on as if it had been.
+    """
     module = learner_module_or_404(current_user, module_id)
     lesson = get_lesson_or_404(module, lesson_id)
-    if EmptyForm().validate_on_submit():
-        services.record_lesson_read(current_user, module, lesson, current_year(current_user), current_catalogue())
+    services.record_lesson_read(current_user, module, lesson, current_year(current_user), current_catalogue())
     position = module.lesson_ids.index(lesson.id)
     if position + 1 < len(module.lesson_ids):
         return redirect(url_for(".show_lesson", module_id=module.id, lesson_id=module.lesson_ids[position + 1]))
@@ -148,17 +155,43 @@ def _attempts_left(module: Module) -> int | None:
     return max(0, module.max_attempts - used)
 
 
+def _tries_left_today(module: Module) -> int | None:
+    """Attempts the learner may still make at the module's quiz today (None: no daily limit)."""
+    if module.attempts_per_day is None:
+        return None
+    return max(0, module.attempts_per_day - queries.attempts_today(current_user, module, current_year(current_user)))
+
+
+def _daily_limit_message(module: Module) -> str:
+    """The refusal when today's attempts are used (adults may try a quiz a few times a day)."""
+    return ngettext("You have used today's attempt at this quiz. Read the feedback and the lessons again, then "
+                    "try again tomorrow.",
+                    "You have used all %(num)d of today's attempts at this quiz. Read the feedback and the lessons "
+                    "again, then try again tomorrow.", module.attempts_per_day or 0)
+
+
 @bp.route("/modules/<module_id>/quiz", methods=["GET", "POST"])
+@reads_first
 @requires(Permission.LEARN)
 def take_quiz(module_id: str) -> str | Response:
-    """Show the quiz (no answers in the page) or grade and record a submission. Its learners only."""
+    """Show the quiz (no answers in the page) or grade and record a submission. Its learners only.
+
+    Each attempt has its own questions (drawn from the module's bank when it is larger than the
+    quiz) and option order, both seeded by the page's submission token: the page and its
+    submission agree with nothing kept on the server, and only the questions shown are graded.
+    Everything up to the grading only reads; the write lock is taken just to record the attempt,
+    whose service checks the attempt limits again under it.
+    """
     module = learner_module_or_404(current_user, module_id)
     catalogue = current_catalogue()
     content = catalogue.module_content(module.id, str(get_locale()))
     if content.quiz is None:
         abort(404)
-    quiz = content.quiz
     attempts_left = _attempts_left(module)
+    tries_left_today = _tries_left_today(module)
+    # A submission is graded against the questions its page showed; a new page gets a new token.
+    token = request.form.get("submission_token", "") if request.method == "POST" else secrets.token_urlsafe(24)
+    quiz = quiz_for_attempt(content.quiz, token, module.questions_per_attempt)
     form = build_quiz_form(quiz)
     if form.validate_on_submit():
         token = form.submission_token.data
@@ -168,12 +201,19 @@ def take_quiz(module_id: str) -> str | Response:
         if attempts_left == 0:
             flash(_("You have used all your attempts at this quiz for this year."), "error")
             return redirect(url_for(".show_module", module_id=module.id))
+        if tries_left_today == 0:
+            flash(_daily_limit_message(module), "error")
+            return redirect(url_for(".show_module", module_id=module.id))
         result = grade(quiz, responses_from(form, quiz), module.pass_mark)
+        db.start_writing()
         try:
             attempt = services.record_quiz_attempt(current_user, module, quiz, result, token,
                                                    current_year(current_user), catalogue)
         except services.NoAttemptsLeftError:  # another tab submitted the last attempt a moment ago
             flash(_("You have used all your attempts at this quiz for this year."), "error")
+            return redirect(url_for(".show_module", module_id=module.id))
+        except services.DailyLimitReachedError:  # another tab used today's last attempt a moment ago
+            flash(_daily_limit_message(module), "error")
             return redirect(url_for(".show_module", module_id=module.id))
         return redirect(url_for(".show_attempt", attempt_id=attempt.id))
     if form.is_submitted() and form.submission_token.errors:  # before: a 5 MB token was stored
@@ -184,15 +224,20 @@ def take_quiz(module_id: str) -> str | Response:
         flash(_("Some questions have no answer yet. Tap a picture for each one.") if young else
               _("Some questions have no answer yet. Nothing was saved: answer them and submit again."), "error")
     if not form.is_submitted():
-        form.submission_token.data = secrets.token_urlsafe(24)
+        form.submission_token.data = token
     return render_template("learning/quiz_ks1.html" if young else "learning/quiz.html", module=module,
-                           content=content, quiz=quiz, form=form, field_name=field_name, attempts_left=attempts_left)
+                           content=content, quiz=quiz, form=form, field_name=field_name, attempts_left=attempts_left,
+                           daily_limit=_daily_limit_message(module) if tries_left_today == 0 else None)
 
 
 @bp.route("/attempts/<int:attempt_id>")
 @requires(Permission.USE_SITE)
 def show_attempt(attempt_id: int) -> str:
-    """An attempt's score with per-question feedback. The learner, and people whose scope covers them."""
+    """An attempt's score with per-question feedback. The learner, and people whose scope covers them.
+
+    Each question's options are listed in the order that attempt showed them; the learner is
+    offered another attempt (new questions, new order) unless the year's or today's are used up.
+    """
     attempt = queries.get_visible_attempt(current_user, attempt_id)
     if attempt is None:
         abort(404)
@@ -202,9 +247,12 @@ def show_attempt(attempt_id: int) -> str:
         abort(404)
     content = catalogue.module_content(module.id, attempt.locale)
     quiz = content.quiz
-    questions = {question.id: question for question in quiz.questions} if quiz else {}
+    bank = {question.id: question for question in quiz.questions} if quiz else {}
+    questions = {answer.question_id: as_shown(bank[answer.question_id], answer.shown_options)
+                 for answer in attempt.answers if answer.question_id in bank}
     own = attempt.user_id == current_user.id
     attempts_left = _attempts_left(module) if own else None
+    daily_limit = _daily_limit_message(module) if own and _tries_left_today(module) == 0 else None
     year = AcademicYear(attempt.academic_year)
     status = queries.module_statuses(current_user, attempt.user_id, [module], year)[module.id]
     # A learner sees the right answers only once they cannot be copied into another attempt: after
@@ -222,6 +270,6 @@ def show_attempt(attempt_id: int) -> str:
         content=content, questions=questions, same_version=quiz is not None and quiz.version == attempt.quiz_version,
         own=own, attempts_left=attempts_left, status=status, reveal=reveal, next_module=following,
         next_content=catalogue.module_content(following.id, str(get_locale())) if following else None,
-        next_url=next_url,
+        next_url=next_url, daily_limit=daily_limit,
         next_step=adult_next_step_for(current_user, module, status, catalogue, year) if own else None,
     )

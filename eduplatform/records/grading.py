@@ -11,7 +11,7 @@ from eduplatform.catalogue.model import Question, Quiz
 @dataclass(frozen=True)
 class QuestionResult:
     question: Question
-    #: The valid option ids chosen, in the quiz's option order.
+    #: The valid option ids chosen, in the order the options were shown.
     selected: tuple[str, ...]
     is_correct: bool
 
@@ -27,7 +27,10 @@ class QuizResult:
 
 
 def grade(quiz: Quiz, responses: Mapping[str, Iterable[str]], pass_mark: int) -> QuizResult:
-    """Mark every question: right only when exactly the correct options were chosen.
+    """Mark every question of ``quiz``: right only when exactly the correct options were chosen.
+
+    Pass the quiz as the attempt showed it (:func:`eduplatform.records.quiz_draw.quiz_for_attempt`):
+    a module that draws its questions from a larger bank is scored on the drawn questions only.
 
     ``responses`` maps question ids to the option ids chosen; unknown ids are ignored and an
     unanswered question is wrong. Multiple-choice questions have no part marks: "select all that

@@ -122,9 +122,12 @@ class QuizAnswer(Base):
     question_id: Mapped[str] = mapped_column(String(100))
     #: The Education for a Connected World strand the question tests (for the audit).
     strand: Mapped[str] = mapped_column(String(50), index=True)
-    #: The option ids chosen, in the quiz's order.
+    #: The option ids chosen, in the order they were shown.
     selected: Mapped[Any] = mapped_column(JSON)
     is_correct: Mapped[bool]
+    #: The option ids in the order this attempt showed them (a shuffle per attempt); None before
+    #: options were shuffled (file order). The questions drawn for the attempt are its answers.
+    shown_options: Mapped[Optional[Any]] = mapped_column(JSON)
 
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
 
@@ -151,6 +154,8 @@ class ModuleCompletion(Base):
     status: Mapped[CompletionStatus] = mapped_column(_enum(CompletionStatus, "completion_status"))
     #: Best quiz percentage this year, if the module has a quiz and it was attempted.
     best_percent: Mapped[Optional[int]]
+    #: The first attempt's percentage this year: the honest measure of what was known before.
+    first_percent: Mapped[Optional[int]]
     #: Quiz attempts this year.
     attempt_count: Mapped[int] = mapped_column(default=0)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import case, func, select
 
-from eduplatform.academic_year import AcademicYear
+from eduplatform.academic_year import AcademicYear, zone
 from eduplatform.access import visible_records
 from eduplatform.accounts.models import User
 from eduplatform.catalogue.model import Agreement, Catalogue, Module
-from eduplatform.db import db
+from eduplatform.db import db, utcnow
 from eduplatform.records.completion import still_valid, years_valid
 from eduplatform.records.models import (
     AgreementSignature,
@@ -28,6 +28,7 @@ from eduplatform.records.models import (
     ModuleCompletion,
     QuizAttempt,
 )
+from eduplatform.schools.years import time_zone_of
 
 
 class ModuleState(StrEnum):
@@ -46,6 +47,8 @@ class ModuleStatus:
     completed_year: int | None = None
     #: How it was completed: ``self``, ``teacher_led``, ``attended``, ``imported``.
     method: str | None = None
+    #: The year's first quiz attempt score: what the person knew before (``best_percent`` is after).
+    first_percent: int | None = None
 
 
 class AgreementState(StrEnum):
@@ -93,10 +96,12 @@ def _status_from(rows: list[ModuleCompletion], module: Module, year: AcademicYea
     if completed is not None:
         return ModuleStatus(ModuleState.COMPLETED, completed.best_percent, completed.attempt_count,
                             completed.completed_at, completed.academic_year,
-                            completed.method.value if completed.method else None)
+                            completed.method.value if completed.method else None,
+                            first_percent=completed.first_percent)
     this_year = next((r for r in rows if r.academic_year == year.start_year), None)
     if this_year is not None:
-        return ModuleStatus(ModuleState.IN_PROGRESS, this_year.best_percent, this_year.attempt_count)
+        return ModuleStatus(ModuleState.IN_PROGRESS, this_year.best_percent, this_year.attempt_count,
+                            first_percent=this_year.first_percent)
     return ModuleStatus(ModuleState.NOT_STARTED)
 
 
@@ -175,6 +180,21 @@ def attempts_this_year(user_id: int, module: Module, year: AcademicYear) -> list
     return list(db.session.scalars(select(QuizAttempt).where(
         QuizAttempt.user_id == user_id, QuizAttempt.module_id == module.id,
         QuizAttempt.academic_year == year.start_year).order_by(QuizAttempt.submitted_at.desc())))
+
+
+def start_of_today(user: User, now: datetime | None = None) -> datetime:
+    """Midnight today in the user's school's time zone, as a stored (naive UTC) timestamp."""
+    time_zone = zone(time_zone_of(user.school))
+    moment = (now or utcnow()).replace(tzinfo=UTC).astimezone(time_zone)
+    midnight = datetime.combine(moment.date(), time(0), tzinfo=time_zone)
+    return midnight.astimezone(UTC).replace(tzinfo=None)
+
+
+def attempts_today(user: User, module: Module, year: AcademicYear, now: datetime | None = None) -> int:
+    """How many attempts of ``year`` the user has made at the module's quiz since midnight (their school's day)."""
+    return db.session.scalar(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
+        QuizAttempt.academic_year == year.start_year, QuizAttempt.submitted_at >= start_of_today(user, now))) or 0
 
 
 def get_visible_attempt(actor: Any, attempt_id: int) -> QuizAttempt | None:

@@ -37,6 +37,7 @@ from eduplatform.records.queries import (
     AgreementState,
     agreement_is_signed,
     agreement_statuses_for_many,
+    attempts_today,
     current_consents,
 )
 from eduplatform.schools.models import SchoolClass
@@ -44,6 +45,10 @@ from eduplatform.schools.models import SchoolClass
 
 class NoAttemptsLeftError(Exception):
     """The learner has used every attempt the module allows this year."""
+
+
+class DailyLimitReachedError(Exception):
+    """The learner has used today's attempts at the module's quiz (``attempts_per_day``, for adults)."""
 
 
 def _summary(user: User, module: Module, year: AcademicYear) -> ModuleCompletion:
@@ -203,8 +208,12 @@ def record_quiz_attempt(user: User, module: Module, quiz: Quiz, result: QuizResu
 
     The same ``submission_token`` submitted twice (a double click, a resubmitted form) returns the
     first attempt and records nothing more. Raises :class:`NoAttemptsLeftError` when the module's
-    attempts for the year are used up (checked under the learner's row lock, so parallel
-    submissions cannot pass the limit). Callers: the quiz view.
+    attempts for the year are used up, and :class:`DailyLimitReachedError` when today's are (both
+    checked under the learner's row lock, so parallel submissions cannot pass a limit).
+
+    ``quiz`` and ``result`` are the quiz as the attempt showed it
+    (:func:`eduplatform.records.quiz_draw.quiz_for_attempt`): each answer keeps the option order
+    shown. Callers: the quiz view.
     """
     existing = find_attempt(user, submission_token)
     if existing is not None:
@@ -212,18 +221,23 @@ def record_quiz_attempt(user: User, module: Module, quiz: Quiz, result: QuizResu
     summary = _summary(user, module, year)  # locked: parallel submissions are counted one by one
     if module.max_attempts is not None and summary.attempt_count >= module.max_attempts:
         raise NoAttemptsLeftError(module.id)
+    if module.attempts_per_day is not None and attempts_today(user, module, year) >= module.attempts_per_day:
+        raise DailyLimitReachedError(module.id)
     attempt = QuizAttempt(
         school_id=user.school_id, user_id=user.id, module_id=module.id, quiz_id=quiz.id,
         quiz_version=quiz.version, locale=quiz.locale, academic_year=year.start_year,
         submission_token=submission_token, score=result.score, max_score=result.max_score,
         percent=result.percent, passed=result.passed,
         answers=[QuizAnswer(position=position, question_id=item.question.id, strand=item.question.strand,
-                            selected=list(item.selected), is_correct=item.is_correct)
+                            selected=list(item.selected), is_correct=item.is_correct,
+                            shown_options=[option.id for option in item.question.options])
                  for position, item in enumerate(result.results)],
     )
     attempt, ours = db.insert_unless_raced(attempt, lambda: find_attempt(user, submission_token))
     if not ours:  # a concurrent submit of the same token won the race: that one is the attempt
         return attempt
+    if summary.attempt_count == 0:
+        summary.first_percent = result.percent
     summary.attempt_count += 1
     summary.best_percent = max(summary.best_percent or 0, result.percent)
     db.session.flush()

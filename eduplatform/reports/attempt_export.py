@@ -5,6 +5,11 @@ their own index order, and joined here as they arrive: the people of the scope (
 and audience, with names and class: a few thousand rows, whatever the number of attempts), the
 attempts by id, and the right and asked answers per strand by attempt id. The same rows as
 the audit's outcome figures count: attempts at a module of the person's own audience.
+
+Each row says whether it is the person's first attempt at the module that year (the honest
+measure of what they knew before; later ones show what they learnt). Attempts arrive in id (so
+submission) order, so the first one seen per person and module is the first: the pass/fail
+filter is applied here, after that is noted, rather than in the query.
 """
 
 from __future__ import annotations
@@ -56,8 +61,8 @@ def attempt_cells(scope: Scope, filters: records.Filters, current_start_year: in
                       qa.score, qa.max_score, qa.percent, qa.passed).where(records.in_year_and_scope_in_id_order(scope))
     if filters.module is not None:
         attempts = attempts.where(qa.module_id == filters.module)
-    if filters.status is not None:
-        attempts = attempts.where(qa.passed.is_(filters.status == "passed"))
+    wanted_passed = None if filters.status is None else filters.status == "passed"
+    attempted: set[tuple[int, str]] = set()  # (person, module) pairs whose first attempt has passed by
     results = [_stream(attempts.order_by(qa.id)), _stream(records.strand_scores(scope, strands))]
     no_answers = [0] * (2 * len(strands))
     try:
@@ -68,12 +73,14 @@ def attempt_cells(scope: Scope, filters: records.Filters, current_start_year: in
             person = people.get(user_id, {}).get(audience_of.get((school_id, module_id), ""))
             while pending is not None and pending[0] < attempt_id:
                 pending = next(scores, None)
-            if person is None:
+            first = (user_id, module_id) not in attempted
+            attempted.add((user_id, module_id))
+            if person is None or (wanted_passed is not None and passed != wanted_passed):
                 continue  # not in the scope's filters, or a module outside the person's audience
             cells = list(pending[1:]) if pending is not None and pending[0] == attempt_id else no_answers
             yield [*person, module_id, titles.get((school_id, module_id), ""), attempt_id,
                    submitted_at.isoformat(timespec="seconds"), locale, version, score, most, percent,
-                   "yes" if passed else "no", *cells]
+                   "yes" if passed else "no", "yes" if first else "no", *cells]
     finally:
         for result in results:
             result.close()

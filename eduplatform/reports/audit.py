@@ -131,7 +131,8 @@ class Audit:
     review_groups: dict[str, str] = field(default_factory=dict)
     actions: list[ActionItem] = field(default_factory=list)
     sign_off: SignOff | None = None
-    #: Display names used by the report: "audiences", "modules", "agreements", "strands", "terms".
+    #: Display names used by the report: "audiences", "modules", "agreements", "strands", "terms", and
+    #: "statements" (the words of each statement an outcome figure drills to, from curriculum/statements.yaml).
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     #: The order of audiences and of modules in the programme.
     audience_order: list[str] = field(default_factory=list)

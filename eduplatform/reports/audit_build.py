@@ -25,6 +25,8 @@ from eduplatform.reports.audit_concerns import (
 )
 from eduplatform.reports.audit_counts import YearCounts, count_year
 from eduplatform.reports.audit_figures import FigureMaker, build_figures
+from eduplatform.reports.audit_first_attempts import add_first_attempt_figures
+from eduplatform.reports.audit_statements import add_statement_figures, count_first_answers, statement_labels
 from eduplatform.reports.audit_training import count_training
 from eduplatform.reports.audit_workshops import count_workshops
 from eduplatform.reports.evidence import draft
@@ -59,6 +61,8 @@ def build_audit(scope: Scope, catalogue: Catalogue, locale: str, review: AuditRe
     for schools, slug in groups:
         maker = FigureMaker(now, before, schools, slug)
         build_figures(maker, programme, settings, strands)
+        add_statement_figures(maker, programme, catalogue)
+        add_first_attempt_figures(maker, programme, catalogue)
         figures += maker.figures
         figures += safeguarding_figures(safeguarding, before.safeguarding, schools, slug, categories)
     slugs = {school.id: school.slug for school in scope.schools}
@@ -78,6 +82,7 @@ def build_audit(scope: Scope, catalogue: Catalogue, locale: str, review: AuditRe
         pupil_audiences=pupil_audiences, settings=settings, filtering=filtering_facts(safeguarding, scope),
     )
     audit.labels["categories"] = {category: category_label(category, locale) for category in categories}
+    audit.labels["statements"] = statement_labels(catalogue, figures)
     if not audit.is_trust:
         _add_review(audit, catalogue, locale, review)
     return audit
@@ -90,6 +95,7 @@ def _counts(scope: Scope, catalogue: Catalogue, settings: dict[str, str], curren
     counts.training, counts.induction_new = count_training(scope, catalogue, settings)
     counts.workshops = count_workshops(scope)
     counts.safeguarding = count_safeguarding(scope)
+    counts.first_answers = count_first_answers(scope)
     return counts
 
 

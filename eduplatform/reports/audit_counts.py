@@ -53,6 +53,8 @@ class YearCounts:
     strands: dict[Key, tuple[int, int, int, int]] = field(default_factory=dict)
     #: (audience, module, question) -> (wrong answers, answers).
     missed: dict[Key, tuple[int, int]] = field(default_factory=dict)
+    #: (school, module, question) -> (answers, right answers) on each learner's first attempt (audit_statements).
+    first_answers: dict[Key, tuple[int, int]] = field(default_factory=dict)
     #: (school,) -> {"completed", "not_completed": new starters of the year}: their induction (training rules).
     induction_new: dict[Key, dict[str, int]] = field(default_factory=dict)
     #: (school, module of a training rule) -> {"required", "in_date", "overdue": people} on the audit's day.
@@ -106,10 +108,11 @@ def _count_answers(scope: Scope, counts: YearCounts) -> None:
     """Per strand: answers, right answers, attempts and attempts passed; per question: wrong answers.
 
     One scan of the year's answers, grouped by question in the database (plain sums: no distinct
-    counts, so the database can aggregate as it reads). Every attempt at a quiz
-    answers each of its questions once, so a strand's attempts (and passes) in a module are those of
-    its busiest question. An attempt counts for the audience its module belongs to (attempts
-    happened, whoever has left since).
+    counts, so the database can aggregate as it reads), and one count of the attempts per module.
+    A strand's attempts (and passes) in a module are the module's attempts: a module that draws
+    its questions from a larger bank asks each question in only some attempts, so the busiest
+    question (the count used before questions were drawn) would undercount them. An attempt counts
+    for the audience its module belongs to (attempts happened, whoever has left since).
     """
     qa, ans = QuizAttempt, QuizAnswer
     audience_of = {(school_id, module.id): module.audience for school_id, programme in scope.programmes.items()
@@ -120,6 +123,11 @@ def _count_answers(scope: Scope, counts: YearCounts) -> None:
         .join(ans, ans.attempt_id == qa.id)
         .where(qa.academic_year == scope.year.start_year, qa.school_id.in_(scope.school_ids))
         .group_by(qa.school_id, qa.module_id, ans.question_id, ans.strand))
+    per_module = {(school_id, module_id): (attempts, int(passed or 0)) for school_id, module_id, attempts, passed
+                  in db.session.execute(
+                      select(qa.school_id, qa.module_id, func.count(), func.sum(case((qa.passed, 1), else_=0)))
+                      .where(qa.academic_year == scope.year.start_year, qa.school_id.in_(scope.school_ids))
+                      .group_by(qa.school_id, qa.module_id))}
     strands: dict[tuple[Any, ...], list[int]] = {}
     missed: dict[tuple[Any, ...], list[int]] = {}
     for school_id, module_id, question_id, strand, answers, right, passed in db.session.execute(per_question):
@@ -128,7 +136,7 @@ def _count_answers(scope: Scope, counts: YearCounts) -> None:
             continue  # a module outside this year's programme
         totals = strands.setdefault((school_id, audience, strand, module_id), [0, 0, 0, 0])
         totals[0], totals[1] = totals[0] + answers, totals[1] + int(right or 0)
-        totals[2], totals[3] = max(totals[2], answers), max(totals[3], int(passed or 0))
+        totals[2], totals[3] = per_module.get((school_id, module_id), (answers, int(passed or 0)))
         wrong = missed.setdefault((audience, module_id, question_id), [0, 0])
         wrong[0], wrong[1] = wrong[0] + answers - int(right or 0), wrong[1] + answers
     for (school_id, audience, strand, _module), (answers, right, attempts, passed) in strands.items():

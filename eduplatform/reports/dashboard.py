@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import CompoundSelect, String, Subquery, cast, func, literal, null, select, union_all
 
 from eduplatform.accounts.models import User
 from eduplatform.db import db
@@ -86,7 +86,6 @@ def build_dashboard(scope: Scope, filters: records.Filters, current_start_year: 
     if level == "people":
         return _people_page(scope, filters, current_start_year, page)
     dimension = _DIMENSION[level]
-    completions = records.completion_rows(scope, filters.without("status"), current_start_year)
     groups: dict[Any, GroupFigures] = {}
     total = GroupFigures(key=None, label="")
 
@@ -95,16 +94,16 @@ def build_dashboard(scope: Scope, filters: records.Filters, current_start_year: 
             groups[key] = GroupFigures(key=key, label=_label(level, key, labels))
         return groups[key]
 
-    for key, state, rows, _people in db.session.execute(records.count_by(completions, dimension)):
-        group(key).states[state] += rows
-        total.states[state] += rows
-    for key, people, modules in db.session.execute(
-            select(completions.c[dimension], func.count(func.distinct(completions.c.user_id)),
-                   func.count(func.distinct(completions.c.module_id))).group_by(completions.c[dimension])):
-        group(key).people, group(key).modules = people, modules
-    total.people, total.modules = db.session.execute(
-        select(func.count(func.distinct(completions.c.user_id)), func.count(func.distinct(completions.c.module_id)))
-    ).one()
+    for part, key, state, first, second in db.session.execute(
+            _completion_figures(records.completion_rows(scope, filters.without("status"), current_start_year),
+                                dimension)):
+        if part == "state":
+            group(key).states[state] += first
+            total.states[state] += first
+        elif part == "group":
+            group(key).people, group(key).modules = first, second
+        else:
+            total.people, total.modules = first, second
     if level != "module":
         agreements = records.agreement_rows(scope, filters.without("status", "module"), current_start_year)
         for key, state, _rows, people in db.session.execute(records.count_by(agreements, dimension)):
@@ -115,6 +114,24 @@ def build_dashboard(scope: Scope, filters: records.Filters, current_start_year: 
                 total.agreement_signed += people
     ordered = sorted(groups.values(), key=lambda g: _order(level, g, labels))
     return Dashboard(level=level, groups=ordered, total=total)
+
+
+def _completion_figures(completions: Subquery, dimension: str) -> CompoundSelect:
+    """The completion figures of a page in one statement: the rows are worked out once (a CTE, which
+    SQLite and PostgreSQL materialise when it is read more than once) and grouped three ways.
+
+    Rows (part, key, status, first, second): ``state`` - rows per group and state (first); ``group`` -
+    people (first) and modules (second) per group; ``total`` - people and modules over all groups.
+    """
+    rows = completions.element.cte("completion")
+    key = rows.c[dimension]
+    no_key, no_status = cast(null(), key.type), cast(null(), String())
+    people, modules = func.count(func.distinct(rows.c.user_id)), func.count(func.distinct(rows.c.module_id))
+    return union_all(
+        select(literal("state", String()), key, rows.c.status, func.count(), func.count()).group_by(key, rows.c.status),
+        select(literal("group", String()), key, no_status, people, modules).group_by(key),
+        select(literal("total", String()), no_key, no_status, people, modules),
+    )
 
 
 def _people_page(scope: Scope, filters: records.Filters, current_start_year: int, page: int) -> Dashboard:

@@ -147,7 +147,7 @@ def consent_returns(audit: Audit) -> str:
     share = _share(figure)
     if share is None:
         return _none()
-    return _("Photo and video consent was returned for %(count)s of %(total)s children (%(percent)s%%).",
+    return _("Consent choices were returned for %(count)s of %(total)s children (%(percent)s%%).",
              **share) + _last_year(figure)
 
 

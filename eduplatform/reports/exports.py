@@ -40,10 +40,10 @@ KINDS = ("completions", "agreements", "attempts", "consents")
 _PERSON = ("school", "external_id", "username", "first_name", "last_name", "audience", "year_group", "class")
 _FIXED = {
     "completions": _PERSON + ("module_id", "module_title", "term", "due_date", "status", "completed_on", "method",
-                              "best_percent", "attempts_this_year"),
+                              "best_percent", "first_attempt_percent", "attempts_this_year"),
     "agreements": _PERSON + ("agreement_id", "agreement_title", "status", "version_signed", "signed_on", "method"),
     "attempts": _PERSON + ("module_id", "module_title", "attempt_id", "submitted_at", "locale", "quiz_version",
-                           "score", "max_score", "percent", "passed"),
+                           "score", "max_score", "percent", "passed", "first_attempt"),
     "consents": _PERSON + ("agreement_id", "consent_id", "consent_text", "decision", "decided_on", "decided_by"),
 }
 _BATCH = 1000
@@ -116,7 +116,8 @@ def _cells(kind: str, result: Any, titles: dict[tuple[int, str], str],
         if kind == "completions":
             yield person + [row.module_id, titles.get((row.school_id, row.module_id), ""), row.term or "", row.due,
                             row.status, _date(row.completed_at), row.method or "",
-                            "" if row.best_percent is None else row.best_percent, row.attempts]
+                            "" if row.best_percent is None else row.best_percent,
+                            "" if row.first_percent is None else row.first_percent, row.attempts]
         elif kind == "agreements":
             yield person + [row.agreement_id, titles.get((row.school_id, row.agreement_id), ""), row.status,
                             row.version_signed or "", _date(row.signed_at), row.method or ""]

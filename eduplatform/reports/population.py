@@ -24,7 +24,6 @@ from sqlalchemy import (
     case,
     cast,
     column,
-    exists,
     extract,
     func,
     literal,
@@ -32,8 +31,9 @@ from sqlalchemy import (
     or_,
     select,
     union_all,
-    values,
 )
+from sqlalchemy.sql.selectable import Values
+from sqlalchemy.sql.visitors import InternalTraversal
 
 from eduplatform.accounts.models import User, UserRole
 from eduplatform.records.completion import years_valid
@@ -50,12 +50,25 @@ def due_date(term: str | None, start_year: int) -> date:
     return date(start_year + years_on, month, day)
 
 
+class _ConstantTable(Values):
+    """``VALUES`` whose rows are part of its SQL cache key, so a report's statements are compiled once.
+
+    SQLAlchemy never caches a plain ``VALUES`` with data: a Records page then spent more time
+    compiling its two statements than running them. The rows are small, hashable constants from
+    the programme, so the same programme's statement is found in the cache, its values included.
+    """
+
+    inherit_cache = True
+    _cache_key_traversal = [(name, InternalTraversal.dp_plain_obj if name == "_data" else kind)
+                            for name, kind in Values._traverse_internals]
+
+
 def _values(name: str, columns: list[tuple[str, object]], rows: list[tuple[object, ...]]) -> CTE:
     """A small table of constants; an empty one still has its columns (and no rows)."""
     cols = [column(col_name, col_type) for col_name, col_type in columns]
     if not rows:  # VALUES needs a row: one that can never match
         rows = [tuple(None for _ in columns)]
-    return values(*cols, name=name).data(rows).cte(name)
+    return _ConstantTable(*cols, name=name).data(tuple(tuple(row) for row in rows)).cte(name)
 
 
 def required_modules(scope: Scope) -> CTE:
@@ -144,15 +157,22 @@ def population(scope: Scope, current_start_year: int) -> Subquery:
                 .outerjoin(class_row, class_row.c.id == year_class.c.class_id)
                 .where(in_schools, scope.people_filter(), _present_in_year(scope), audience_of.is_not(None)))
             branches.append(pupils)
-        for audience_id, learners, _groups, roles in audiences:
-            if learners == "pupils" or not roles:
-                continue
-            holds_role = exists().where(UserRole.user_id == User.id, UserRole.role.in_(sorted(roles)))
+        # Adults: one branch for every adult audience, through a (role, audience) table; DISTINCT
+        # keeps one row per person and audience when two of their roles lead to the same audience.
+        role_audiences = sorted((role, audience_id) for audience_id, learners, _groups, roles in audiences
+                                if learners != "pupils" for role in roles)
+        if role_audiences:
+            audience_of_role = _values(f"audience_of_role_{len(branches)}",
+                                       [("role", String()), ("audience_id", String())], role_audiences)
             branches.append(
                 select(User.id.label("user_id"), User.school_id.label("school_id"),
-                       literal(audience_id, String()).label("audience_id"),
+                       audience_of_role.c.audience_id.label("audience_id"),
                        cast(null(), Integer).label("year_group"), cast(null(), Integer).label("class_id"))
-                .where(in_schools, scope.people_filter(), _present_in_year(scope), holds_role))
+                .select_from(User)
+                .join(UserRole, UserRole.user_id == User.id)
+                .join(audience_of_role, audience_of_role.c.role == UserRole.role)
+                .where(in_schools, scope.people_filter(), _present_in_year(scope))
+                .distinct())
     return union_all(*branches).subquery("population")
 
 

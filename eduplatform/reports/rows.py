@@ -63,8 +63,8 @@ def completion_rows(scope: Scope, filters: Filters, current_start_year: int) -> 
     """One row per (person, audience, required module) of the year, with its state.
 
     Columns: user_id, school_id, audience_id, year_group, class_id, module_id, term, due, position,
-    completed_at, method, best_percent, attempts, status. A module renewed every two years counts
-    as done when completed this year or last.
+    completed_at, method, best_percent, first_percent (the year's first attempt), attempts, status.
+    A module renewed every two years counts as done when completed this year or last.
     """
     year = scope.year.start_year
     people = pop.population(scope, current_start_year)
@@ -79,6 +79,7 @@ def completion_rows(scope: Scope, filters: Filters, current_start_year: int) -> 
                func.max(case((counted, mc.method))).label("method"),
                func.max(case((this_year, 1), else_=0)).label("started"),
                func.max(case((this_year, mc.best_percent))).label("best_percent"),
+               func.max(case((this_year, mc.first_percent))).label("first_percent"),
                func.coalesce(func.sum(case((this_year, mc.attempt_count), else_=0)), 0).label("attempts"))
         .join(modules, and_(modules.c.school_id == people.c.school_id, modules.c.audience_id == people.c.audience_id))
         .outerjoin(mc, and_(mc.user_id == people.c.user_id, mc.module_id == modules.c.module_id,
@@ -112,10 +113,18 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
     sig = AgreementSignature
     of_scope = and_(sig.school_id.in_(scope.school_ids), sig.academic_year <= year)
     # Each person's newest signature of each agreement up to this year (a window, not a subquery per row).
-    ranked = (select(sig.user_id, sig.agreement_id, sig.signed_at, sig.agreement_version, sig.method,
-                     func.row_number().over(partition_by=(sig.user_id, sig.agreement_id),
-                                            order_by=(sig.signed_at.desc(), sig.id.desc())).label("newest"))
-              .where(of_scope).subquery("ranked_signature"))
+    ranked_all = (select(sig.user_id, sig.agreement_id, sig.signed_at, sig.agreement_version, sig.method,
+                         func.row_number().over(partition_by=(sig.user_id, sig.agreement_id),
+                                                order_by=(sig.signed_at.desc(), sig.id.desc())).label("newest"))
+                  .where(of_scope).subquery("ranked_signature"))
+    # One row per (person, agreement) already; grouped by those keys all the same, so the database
+    # sees that and indexes it for the join (SQLite scans a window's rows once per person otherwise).
+    newest = ranked_all.c.newest == 1
+    ranked = (select(ranked_all.c.user_id, ranked_all.c.agreement_id,
+                     func.max(ranked_all.c.signed_at).label("signed_at"),
+                     func.max(ranked_all.c.agreement_version).label("agreement_version"),
+                     func.max(ranked_all.c.method).label("method"))
+              .where(newest).group_by(ranked_all.c.user_id, ranked_all.c.agreement_id).subquery("newest_signature"))
     # The latest year each person signed one of this year's texts.
     current = (select(sig.user_id, sig.agreement_id, func.max(sig.academic_year).label("signed_year"))
                .join(versions, and_(versions.c.school_id == sig.school_id, versions.c.agreement_id == sig.agreement_id,
@@ -131,7 +140,7 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
         .join(agreements, and_(agreements.c.school_id == people.c.school_id,
                                agreements.c.audience_id == people.c.audience_id))
         .outerjoin(ranked, and_(ranked.c.user_id == people.c.user_id,
-                                ranked.c.agreement_id == agreements.c.agreement_id, ranked.c.newest == 1))
+                                ranked.c.agreement_id == agreements.c.agreement_id))
         .outerjoin(current, and_(current.c.user_id == people.c.user_id,
                                  current.c.agreement_id == agreements.c.agreement_id))
     ).subquery("agreement_row")

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from eduplatform.accounts.models import User, UserDuty
-from eduplatform.catalogue.model import Catalogue, HelpContact
+from eduplatform.catalogue.model import Catalogue, HelpContact, HelpKind
 from eduplatform.db import db
 from eduplatform.i18n import _
 from eduplatform.roles import Duty, Role
@@ -24,15 +24,26 @@ def safeguarding_leads(school_id: int) -> list[tuple[User, Duty]]:
     return sorted(((user, duty) for user, duty in rows), key=lambda row: row[1] is not Duty.DSL)
 
 
+def _lead_names(school_id: int) -> list[tuple[str, Duty]]:
+    """The names of :func:`safeguarding_leads`, DSLs first: one light statement (no whole accounts),
+    as every lesson page shows them."""
+    rows = db.session.execute(
+        select(User.first_name, User.last_name, UserDuty.duty).join(UserDuty, UserDuty.user_id == User.id)
+        .where(User.school_id == school_id, User.left_at.is_(None), User.disabled_at.is_(None))
+        .order_by(User.last_name, User.first_name, User.id)).all()
+    return sorted(((f"{first} {last}".strip(), duty) for first, last, duty in rows),
+                  key=lambda row: row[1] is not Duty.DSL)
+
+
 def school_dsl_contact(school: School, audiences: frozenset[str]) -> HelpContact | None:
     """The school's own DSL entry (names from the duty, how to reach them from the settings), if set."""
-    leads = safeguarding_leads(school.id)
+    leads = _lead_names(school.id)
     if not leads and not school.dsl_contact:
         return None
-    names = "; ".join(_("%(name)s (DSL)", name=user.full_name) if duty is Duty.DSL
-                      else _("%(name)s (deputy DSL)", name=user.full_name) for user, duty in leads)
+    names = "; ".join(_("%(name)s (DSL)", name=name) if duty is Duty.DSL
+                      else _("%(name)s (deputy DSL)", name=name) for name, duty in leads)
     detail = " ".join(part for part in (f"{names}." if names else "", school.dsl_contact or "") if part)
-    return HelpContact(str(Duty.DSL.title), detail, audiences, id="dsl")
+    return HelpContact(str(Duty.DSL.title), detail, audiences, id="dsl", kind=HelpKind.DSL)
 
 
 def where_to_get_help(person: Any, catalogue: Catalogue, locale: str) -> list[HelpContact]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 
 from eduplatform.accounts.models import User
 from eduplatform.db import db
@@ -21,5 +22,7 @@ def current_pupils_query(class_id: int) -> Select[tuple[User]]:
 
 
 def pupils_of(school_class: SchoolClass) -> list[User]:
-    """The class's current pupils, by first name (see :func:`current_pupils_query`)."""
-    return list(db.session.scalars(current_pupils_query(school_class.id)))
+    """The class's current pupils, by first name (see :func:`current_pupils_query`), with their roles
+    read in the same query (pages show pupils by :attr:`User.display_name`, which needs them)."""
+    query = current_pupils_query(school_class.id).options(joinedload(User.role_rows))
+    return list(db.session.scalars(query).unique())

@@ -200,6 +200,7 @@ def check_pictures(school_class: SchoolClass, user: User, sequence: list[str],
     only be given a pupil of ``school_class`` who signs in with pictures).
     """
     now = now or utcnow()
+    db.start_writing()  # the view read the class and pupil in a read transaction (reads_first)
     # One try at a time per class (PostgreSQL row lock; SQLite has one writer): parallel taps are
     # counted one after another, so none slips past the pupil's or the class's limit.
     db.session.execute(select(SchoolClass.id).where(SchoolClass.id == school_class.id).with_for_update())

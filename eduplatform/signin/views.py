@@ -26,7 +26,7 @@ from eduplatform.accounts.sessions import start_session
 from eduplatform.audit.models import AuditAction
 from eduplatform.audit.services import record_event
 from eduplatform.crypto import is_unreadable
-from eduplatform.db import utcnow
+from eduplatform.db import reads_first, utcnow
 from eduplatform.forms import EmptyForm
 from eduplatform.i18n import _, _l
 from eduplatform.qr import qr_code_data_uri
@@ -129,9 +129,14 @@ def pupil_pictures(code: str, user_id: int) -> Response:
 
 
 @bp.route("/tap/<code>/<int:user_id>", methods=["POST"])
+@reads_first
 @public
 def tap_picture(code: str, user_id: int) -> Response:
-    """One tap on the grid; the third tap checks the pictures and signs the pupil in. Anyone with the code."""
+    """One tap on the grid; the third tap checks the pictures and signs the pupil in. Anyone with the code.
+
+    The first taps only read (the taps are kept in the session cookie), so they never wait for
+    SQLite's write lock; the third one writes the try, in a short write transaction.
+    """
     school_class = _class_or_404(code)
     pupil = _picture_pupil_or_404(school_class, user_id)
     back = redirect(url_for(".pupil_pictures", code=school_class.sign_in_code, user_id=pupil.id))

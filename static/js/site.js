@@ -1,9 +1,36 @@
-// Read-aloud: reads the nearest [data-read-aloud] block with the browser's own speech synthesis.
-// Progressive enhancement: the button stays hidden where the browser cannot speak.
+// The language of an element's words (its nearest lang attribute: an English lesson not yet translated
+// carries lang="en" inside an Urdu page), and the device's best voice for that language, or null.
+function readAloudLanguage(element) {
+  "use strict";
+  var marked = element && element.closest ? element.closest("[lang]") : null;
+  return ((marked && marked.getAttribute("lang")) || document.documentElement.lang || "en").toLowerCase();
+}
+function readAloudVoice(lang) {
+  "use strict";
+  if (!("speechSynthesis" in window)) { return null; }
+  function langOf(voice) { return String(voice.lang || "").toLowerCase().replace("_", "-"); }
+  var same = window.speechSynthesis.getVoices().filter(function (voice) {
+    return langOf(voice).split("-")[0] === lang.split("-")[0];
+  });
+  return same.filter(function (voice) { return langOf(voice) === lang; })[0] ||
+    same.filter(function (voice) { return voice.default; })[0] || same[0] || null;
+}
+
+// Read-aloud: reads the nearest [data-read-aloud] block with the browser's own speech synthesis, in the
+// page's language. Progressive enhancement: the button stays hidden where the device has no voice for it.
 (function () {
   "use strict";
   if (!("speechSynthesis" in window)) { return; }
   var speaking = null;
+  var buttons = document.querySelectorAll("[data-read-aloud-button]");
+  // A block's words are in the language of its first marked part (a lesson shown in English on an Urdu
+  // page marks its title and text lang="en"), else the page's.
+  function blockLanguage(block) { return readAloudLanguage(block.querySelector("[lang]") || block); }
+  function showButtons() {
+    buttons.forEach(function (button) {
+      button.hidden = !readAloudVoice(blockLanguage(button.closest("[data-read-aloud]")));
+    });
+  }
   function textOf(block) {
     var clone = block.cloneNode(true);
     clone.querySelectorAll("button, [hidden], .question-number").forEach(function (node) { node.remove(); });
@@ -15,8 +42,9 @@
     if (speaking) { speaking.textContent = speaking.dataset.labelStart; speaking.setAttribute("aria-pressed", "false"); }
     speaking = null;
   }
-  document.querySelectorAll("[data-read-aloud-button]").forEach(function (button) {
-    button.hidden = false;
+  showButtons();
+  if (window.speechSynthesis.addEventListener) { window.speechSynthesis.addEventListener("voiceschanged", showButtons); }
+  buttons.forEach(function (button) {
     button.setAttribute("aria-pressed", "false");
     button.addEventListener("click", function () {
       var wasThis = speaking === button;
@@ -24,7 +52,10 @@
       if (wasThis) { return; }
       var block = button.closest("[data-read-aloud]");
       var utterance = new SpeechSynthesisUtterance(textOf(block));
-      utterance.lang = document.documentElement.lang || "en";
+      var lang = blockLanguage(block);
+      var voice = readAloudVoice(lang);
+      utterance.lang = lang;
+      if (voice) { utterance.voice = voice; }
       utterance.rate = 0.9;
       utterance.onend = stop;
       speaking = button;
@@ -190,14 +221,7 @@
       parent.normalize();
     });
   }
-  function pickVoice() {
-    var lang = (document.documentElement.lang || "en").toLowerCase();
-    var voices = synth.getVoices();
-    function langOf(voice) { return String(voice.lang || "").toLowerCase().replace("_", "-"); }
-    var same = voices.filter(function (voice) { return langOf(voice).split("-")[0] === lang.split("-")[0]; });
-    return same.filter(function (voice) { return langOf(voice) === lang; })[0] ||
-      same.filter(function (voice) { return voice.default; })[0] || same[0] || null;
-  }
+
   function show(button, reading) {
     button.innerHTML = reading ? ICONS.stop : ICONS[button.dataset.kind];
     button.setAttribute("aria-label", reading ? strings.dataset.labelStop : button.dataset.label);
@@ -222,7 +246,8 @@
     stop();
     if (again || !parts.length) { return; }
     var session = { button: button, block: block, cancelled: false, index: 0 };
-    var voice = pickVoice();
+    var lang = readAloudLanguage(block);
+    var voice = readAloudVoice(lang);
     current = session;
     show(button, true);
     block.classList.add("read-aloud-active");
@@ -234,7 +259,7 @@
       session.index += 1;
       if (part.end !== undefined) { highlight(block, part.start, part.end); }
       var utterance = new SpeechSynthesisUtterance(part.text);
-      utterance.lang = document.documentElement.lang || "en";
+      utterance.lang = lang;
       if (voice) { utterance.voice = voice; }
       utterance.rate = 0.9;
       utterance.onend = next;
@@ -296,14 +321,19 @@
   }
   function build() {
     synth.cancel();  // nothing left over from the page before
+    // No voice for the page's language (an Urdu page on a device without an Urdu voice): the grown-up's
+    // note, and buttons only for words in a language the device can speak (an English lesson shown as is).
+    var pageVoice = readAloudVoice(readAloudLanguage(main));
+    if (!pageVoice) { noVoice(); }
     blocks().forEach(function (block) {
+      if (!readAloudVoice(readAloudLanguage(block))) { return; }
       var button = makeButton("read", strings.dataset.labelRead);
       button.addEventListener("click", function () { speak(button, block, sentencesOf(block)); });
       placeForBlock(button, block);
     });
     main.querySelectorAll("img[alt]").forEach(function (img) {
       var alt = img.getAttribute("alt").trim();
-      if (!alt || img.closest(EXCLUDED)) { return; }
+      if (!alt || img.closest(EXCLUDED) || !readAloudVoice(readAloudLanguage(img))) { return; }
       var button = makeButton("picture", strings.dataset.labelPicture);
       button.addEventListener("click", function () { speak(button, img, [{ text: alt }]); });
       placeForPicture(button, img);

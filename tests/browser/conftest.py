@@ -58,6 +58,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -208,8 +209,6 @@ def live_server(chromium_executable: str, tmp_path_factory: pytest.TempPathFacto
 
     Depends on ``chromium_executable`` only so that nothing is started when the tests will skip.
     """
-    from werkzeug.serving import make_server
-
     folder = tmp_path_factory.mktemp("browser")
     instance = folder / "instance"
     instance.mkdir()
@@ -223,11 +222,20 @@ def live_server(chromium_executable: str, tmp_path_factory: pytest.TempPathFacto
                         roles={role}, school_id=school.id, year_group=year_group, password=PASSWORD)
         db.session.commit()
 
+    with serving(app) as url:
+        yield LiveServer(url=url, pupil=PUPIL, staff=STAFF, app=app)
+
+
+@contextmanager
+def serving(app: Any) -> Iterator[str]:
+    """Serve ``app`` on a free port of 127.0.0.1 in a thread; its base URL while the block runs."""
+    from werkzeug.serving import make_server
+
     server = make_server("127.0.0.1", 0, _buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="eduplatform-live-server", daemon=True)
     thread.start()
     try:
-        yield LiveServer(url=f"http://127.0.0.1:{server.port}", pupil=PUPIL, staff=STAFF, app=app)
+        yield f"http://127.0.0.1:{server.port}"
     finally:
         server.shutdown()
         server.server_close()

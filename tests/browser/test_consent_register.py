@@ -1,4 +1,4 @@
-"""A teacher opens the photo and video consent register from the class page and prints it."""
+"""A teacher opens the consent register ("Consent choices") from the class page and prints it."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ def test_a_teacher_opens_and_prints_the_consent_register(live_server: LiveServer
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.goto(f"/classes/{class_id}")
-    page.get_by_role("link", name="Photo and video consents").click()
+    page.get_by_role("link", name="Consent choices").click()
     page.wait_for_url(f"**/classes/{class_id}/consents")
     website = page.locator("section.register-item", has=page.get_by_role("heading", name="Website", exact=True))
     assert website.locator(".register-yes li").all_inner_texts() == ["Ada Y."]
