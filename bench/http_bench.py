@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import runpy
 import shutil
 import socket
 import subprocess
@@ -113,6 +114,11 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def shipped_threads() -> int:
+    """Threads per worker as the project's ``gunicorn.conf.py`` sets them (``EDUPLATFORM_THREADS`` or its default)."""
+    return int(runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"])
+
+
 @dataclass
 class Gunicorn:
     """One gunicorn server (``-w workers``, gthread with ``threads`` each) on a free local port."""
@@ -120,7 +126,7 @@ class Gunicorn:
     app: str
     env: dict[str, str]
     workers: int = 2
-    threads: int = 8
+    threads: int = field(default_factory=shipped_threads)
     preload: bool = False
     chdir: Path = ROOT
     port: int = field(default_factory=free_port)

@@ -13,16 +13,18 @@ answers on 127.0.0.1:5432 (user postgres). For each database:
    pictures; then 360 more pupils for the Safer Internet Day burst. Password pupils get one scrypt
    hash made by the app's own ``hash_password`` (shared, so set-up does not hash 390 times; each
    check costs the same as for a password they chose).
-3. gunicorn (``-w 2``, gthread, 8 threads a worker) serves ``app:app`` and ``bench/floor_app.py``
-   on free ports; ``wrk`` (or a threaded Python client when wrk is missing) and Python scenarios
-   drive both. Rate limits and MFA are off (development settings, as ``make run``); the sign-in's
-   constant-time floor (``SIGN_IN_FLOOR_MS``, 400 ms) stays as in production. Threads, because that
-   floor sleeps: two sync workers could never sign in more than five people a second.
+3. gunicorn (``-w 2``, gthread with the threads of ``gunicorn.conf.py``, ``--preload`` as it ships)
+   serves ``app:app`` and ``bench/floor_app.py`` on free ports; ``wrk`` (or a threaded Python
+   client when wrk is missing) and Python scenarios drive both. Rate limits and MFA are off
+   (development settings, as ``make run``); the sign-in's constant-time floor (``SIGN_IN_FLOOR_MS``,
+   400 ms) stays as in production. Threads, because that floor sleeps: two sync workers could never
+   sign in more than five people a second.
 4. The class grid and progress (a coordinator's school of 1,000 people; the trust lead's 20,000)
    are measured in-process with each app's test client (median of 15 requests, 3 for the whole
    trust) and a statement counter.
 5. Start-up per worker: from gunicorn's ``post_fork`` to ``post_worker_init`` (bench/gunicorn_timing.py),
-   of the server above and of a second one started with ``--preload``.
+   of the server above (``--preload``, as ``gunicorn.conf.py`` ships) and of a second one started
+   without it.
 
 Prints the database, the CPU count and a Markdown table: what | project | floor | ratio | goal | met?
 """
@@ -48,7 +50,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import requests
 from cryptography.fernet import Fernet
-from floor_app import create_floor_app
+from floor_app import FloorProgramme, create_floor_app
 from http_bench import (
     Arrivals,
     Figure,
@@ -61,6 +63,7 @@ from http_bench import (
     hammer,
     markdown_table,
     percentile,
+    shipped_threads,
 )
 from records import PG_SERVER, build_if_missing, median_ms_and_statements
 from records import database_url as trust_database_url
@@ -309,13 +312,39 @@ def ms(value: float) -> str:
     return "-" if not math.isfinite(value) else (f"{value:,.0f} ms" if value >= 100 else f"{value:,.1f} ms")
 
 
+def floor_programme(app: Any, school_id: int) -> FloorProgramme:
+    """The programme of ``school_id`` this year, as the floor's ``/progress`` takes it (from the app's
+    own catalogue and programme snapshot, so both count the same modules and agreements)."""
+    from eduplatform.db import db
+    from eduplatform.reports.population import due_date
+    from eduplatform.reports.scope import build_scope
+    from eduplatform.schools.models import School as SchoolModel
+    from eduplatform.schools.years import current_year
+
+    with app.app_context():
+        school = db.session.get(SchoolModel, school_id)
+        year = current_year(school)
+        scope = build_scope([school], year, app.extensions["eduplatform.catalogue"])
+        programme = scope.programme(school_id)
+        return FloorProgramme(
+            modules=tuple((module.audience, module.id, due_date(module.term, year.start_year).isoformat())
+                          for module in programme.modules),
+            agreements=tuple((audience, agreement.id) for agreement in programme.agreements
+                             for audience in sorted(agreement.audiences)),
+            year_audiences=tuple((group, audience.id) for audience in programme.audiences
+                                 if audience.learners == "pupils" for group in sorted(audience.year_groups)),
+            role_audiences=tuple((role, audience.id) for audience in programme.audiences
+                                 if audience.learners != "pupils" for role in sorted(audience.roles)),
+            today=scope.today.isoformat())
+
+
 def in_process_figures(app: Any, floor_url: str, school: School, rounds: int = 15) -> list[Figure]:
     """Class grid and progress (a coordinator's school, the trust lead's 20 schools): the app's test
     client beside the floor app's, over the same database; median of ``rounds`` requests (3 for the
     whole trust, which takes seconds)."""
     from setup import signed_in
 
-    floor = create_floor_app(floor_url)
+    floor = create_floor_app(floor_url, programme=floor_programme(app, school.school_ids[0]))
     floor_client = floor.test_client()
     app_engine, floor_engine = app.extensions["eduplatform.db"].engine, floor.extensions["floor.engine"]
     teacher = signed_in(app, school.grid_teacher_id)
@@ -337,9 +366,14 @@ def in_process_figures(app: Any, floor_url: str, school: School, rounds: int = 1
         assert floor_client.get(floor_path).status_code == 200, floor_path
         ours, statements = median_ms_and_statements(app_engine, times, lambda c=client, p=path: c.get(p))
         bare, bare_statements = median_ms_and_statements(floor_engine, times, lambda p=floor_path: floor_client.get(p))
+        floor_text = f"{ms(bare)}, {bare_statements} statements"
+        if floor_path.startswith("/progress"):
+            records_only_path = floor_path.replace("/progress", "/progress-records")
+            records_only, _ = median_ms_and_statements(floor_engine, times,
+                                                       lambda p=records_only_path: floor_client.get(p))
+            floor_text += f" (same figures in plain SQL; counting only the records that exist: {ms(records_only)})"
         figures.append(goal_at_most(f"{what}, test client", ours, bare, limit, "ms",
-                                    project_text=f"{ms(ours)}, {statements} statements",
-                                    floor_text=f"{ms(bare)}, {bare_statements} statements"))
+                                    project_text=f"{ms(ours)}, {statements} statements", floor_text=floor_text))
     floor_engine.dispose()
     return figures
 
@@ -401,15 +435,18 @@ def quiz_load(base: str, browsers: list[requests.Session], school: School, round
     return done.steps["quiz"]
 
 
-def floor_insert_load(base: str, people: int, rounds: int) -> list[float]:
+def floor_insert_load(base: str, user_ids: list[int], rounds: int) -> list[float]:
+    """The floor of :func:`quiz_load`: the same arrivals, each pupil opening a page (the floor's lesson
+    page, as the pupil opens the quiz) before each insert; the inserts' times (ms)."""
     def insert(person: int, timer: Timer) -> None:
         with requests.Session() as browser:
             for _ in range(rounds):
+                browser.get(f"{base}/lesson?user={person}", timeout=60).raise_for_status()
                 with timer("insert"):
                     answer = browser.post(f"{base}/insert", data={"user": person}, timeout=60)
                 assert answer.status_code == 200, answer.status_code
 
-    done = at_arrivals(list(range(people)), 0.2, insert)
+    done = at_arrivals(list(user_ids), 0.2, insert)
     if done.errors:
         raise AssertionError(f"floor inserts failed: {done.errors[:3]}")
     return done.steps["insert"]
@@ -455,7 +492,7 @@ def run_one(kind: str, seconds: float) -> tuple[list[Figure], list[str], bool]:
         env = {"DATABASE_URL": url, "EDUPLATFORM_INSTANCE_PATH": str(folder), "EDUPLATFORM_ENV": "development",
                "EDUPLATFORM_MFA_REQUIRED_FOR": "none", "EDUPLATFORM_RATE_LIMITS_ENABLED": "0",
                **{f"EDUPLATFORM_{name}": value for name, value in settings.items()}}
-        site = Gunicorn("app:app", env)
+        site = Gunicorn("app:app", env, preload=True)  # as gunicorn.conf.py ships it
         servers.append(site.start())
         base = site.base
 
@@ -503,20 +540,21 @@ def run_one(kind: str, seconds: float) -> tuple[list[Figure], list[str], bool]:
             notes.append(f"picture sign-in errors: {tapping.errors[:3]}")
 
         quiz = quiz_load(base, browsers[:10], school, 8)
-        inserts = floor_insert_load(floor.base, 10, 8)
+        inserts = floor_insert_load(floor.base, school.burst_ids[:10], 8)
         figures.append(goal_at_most(
             "Quiz submission p95, 10 pupils at once", percentile(quiz, 0.95), percentile(inserts, 0.95), 3, "ms",
             strict=True, project_text=f"p95 {ms(percentile(quiz, 0.95))} (median {ms(percentile(quiz, 0.5))})",
-            floor_text=f"p95 {ms(percentile(inserts, 0.95))} (one insert transaction)"))
+            floor_text=f"p95 {ms(percentile(inserts, 0.95))} (one insert transaction; each after a page, "
+                       "as each submission after opening the quiz)"))
 
         say("class grid and progress (test client)")
         figures += in_process_figures(app, url, school)
-        say("start-up with --preload")
+        say("start-up without --preload")
 
-        preloaded = Gunicorn("app:app", env, preload=True)
-        servers.append(preloaded.start())
-        cold, warm, bare_start = site.startup(), preloaded.startup(), floor.startup()
-        preloaded.stop()
+        not_preloaded = Gunicorn("app:app", env, preload=False)
+        servers.append(not_preloaded.start())
+        cold, warm, bare_start = not_preloaded.startup(), site.startup(), floor.startup()
+        not_preloaded.stop()
         figures.append(goal_at_most(
             "Start-up per worker, no --preload", cold["per_worker"], bare_start["per_worker"], math.inf, "s",
             project_text=f"{cold['per_worker']:.2f} s (all ready {cold['all_ready']:.2f} s)",
@@ -577,7 +615,8 @@ def main() -> None:
         figures, notes, complete = run_one(kind, args.seconds)
         if not complete:
             failed.append(kind)
-        print(f"\n### HTTP bench: database {kind}, {os.cpu_count()} CPUs, gunicorn -w 2 (gthread, 8 threads), "
+        print(f"\n### HTTP bench: database {kind}, {os.cpu_count()} CPUs, "
+              f"gunicorn -w 2 --preload (gthread, {shipped_threads()} threads), "
               f"{time.perf_counter() - started:.0f} s\n")
         print(markdown_table(figures))
         for note in notes:

@@ -22,6 +22,7 @@ from eduplatform.errors import register_error_handlers
 from eduplatform.extensions import babel, csrf, login_manager
 from eduplatform.i18n import (
     bidi_isolate,
+    install_template_gettext,
     language_name,
     offered_languages,
     select_locale,
@@ -77,6 +78,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)
+    install_template_gettext(app)
     _init_login(app)
     init_sso(app)
     app.url_map.converters["int"] = DatabaseIdConverter  # before the routes are added
@@ -134,7 +136,9 @@ def _init_login(app: Flask) -> None:
     from eduplatform.accounts.services import load_user_from_session
     from eduplatform.i18n import _l
 
-    login_manager.init_app(app)
+    # Templates get the signed-in person itself from ``inject_helpers`` (not Flask-Login's proxy,
+    # which a page would resolve some forty times).
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please sign in to open that page.")
     login_manager.login_message_category = "info"
@@ -220,8 +224,17 @@ def _register_template_helpers(app: Flask) -> None:
     from eduplatform.roles import Role
     from eduplatform.schools.models import year_group_label
 
+    def rendered_once(rendered: dict[tuple[Any, ...], Any], macro: Any, *key: Any) -> Any:
+        """``macro(*key)``, rendered once per page for each ``key`` (kept in the page's ``rendered``):
+        a class grid has hundreds of cells but only a few kinds."""
+        found = rendered.get((macro, *key))
+        if found is None:
+            found = rendered[(macro, *key)] = macro(*key)
+        return found
+
     # Also for documents made outside a request (PDFs from the command line): ``dir`` and language names.
-    app.jinja_env.globals.update(text_direction=text_direction, language_name=language_name)
+    app.jinja_env.globals.update(text_direction=text_direction, language_name=language_name,
+                                 rendered_once=rendered_once)
     app.jinja_env.filters["bdi"] = bidi_isolate
 
     @app.context_processor
@@ -229,6 +242,7 @@ def _register_template_helpers(app: Flask) -> None:
         person = current_user._get_current_object()  # once: the menu asks a dozen questions of it
         granted = permissions_of(person)
         return {
+            "current_user": person,
             "can": granted.__contains__,
             "shows_my_classes": lambda: shows_my_classes(person),
             "Permission": Permission,

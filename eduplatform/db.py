@@ -12,7 +12,9 @@ locked" half-way through; read-only requests use a plain deferred ``BEGIN`` and 
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
+import weakref
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -95,6 +97,30 @@ def import_models() -> None:
             importlib.import_module(module.name)
 
 
+#: Each SQLite engine's write gate (see :func:`_write_gate`).
+_write_gates: weakref.WeakKeyDictionary[Engine, Any] = weakref.WeakKeyDictionary()
+
+
+def write_gate_of(engine: Engine) -> Any:
+    """The lock SQLite writers of ``engine`` queue on (None for other databases). For tests and benches."""
+    return _write_gates.get(engine)
+
+
+def _write_gate() -> Any:
+    """The lock SQLite writers queue on before ``BEGIN IMMEDIATE``.
+
+    A semaphore in shared memory: gunicorn workers forked from a master that built the app
+    (``--preload``, the default in ``gunicorn.conf.py``) inherit it, so writers of every worker queue
+    on it together. Workers that each build their own app (no preload) queue only with their own
+    threads and meet the other workers in SQLite's busy handler. Without shared memory (some
+    sandboxes), a thread lock.
+    """
+    try:
+        return multiprocessing.Lock()
+    except (OSError, ImportError):  # no /dev/shm, or no sem_open on this platform
+        return threading.Lock()
+
+
 def _configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:
     """Pragmas on every new SQLite connection, and transactions we open ourselves.
 
@@ -114,7 +140,7 @@ def _configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.close()
 
-    gate = threading.Lock()
+    gate = _write_gates[engine] = _write_gate()
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -122,8 +148,8 @@ def _configure_sqlite(engine: Engine, busy_timeout_seconds: int) -> None:
         if not wants_write:
             connection.exec_driver_sql("BEGIN")
             return
-        # Writers of this process queue here, and are handed the turn the moment the last one ends;
-        # SQLite's own busy handler (between processes) polls with sleeps of up to 100 ms instead.
+        # Writers queue here, and are handed the turn the moment the last one ends; SQLite's own
+        # busy handler polls with sleeps of up to 100 ms instead (see _write_gate for which writers).
         # A timeout, never a deadlock: past it the writer goes on to wait in SQLite as before.
         connection.info[_GATE_KEY] = gate.acquire(timeout=busy_timeout_seconds)
         try:

@@ -6,15 +6,62 @@ titles). Always named placeholders: ``_("Hello %(name)s", name=user.first_name)`
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app, has_request_context, request, session
-from flask_babel import gettext as _
+from flask.globals import _cv_app
+from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 
-__all__ = ["_", "_l", "bidi_isolate", "language_name", "ngettext", "offered_languages", "select_locale",
-           "select_time_zone", "text_direction"]
+__all__ = ["_", "_l", "bidi_isolate", "install_template_gettext", "language_name", "ngettext",
+           "offered_languages", "select_locale", "select_time_zone", "text_direction"]
+
+#: Where :func:`current_translations` keeps the catalogue it found, beside Flask-Babel's own state.
+_KEPT = "eduplatform_translations"
+
+
+def current_translations() -> Any:
+    """Flask-Babel's ``get_translations()``, remembered for the rest of the request (or app context).
+
+    Flask-Babel looks the catalogue up afresh for every string (several context lookups each); a class
+    grid translates a hundred. The catalogue is kept against the exact locale and domain objects it
+    was found for, so :func:`flask_babel.force_locale` (mail in the recipient's language) and
+    :func:`flask_babel.refresh` (a new locale object) are followed at once.
+    """
+    context = _cv_app.get(None)
+    babel_state = context.g.__dict__.get("_flask_babel") if context is not None else None
+    if babel_state is not None:
+        state = babel_state.__dict__
+        kept = state.get(_KEPT)
+        if kept is not None and kept[0] is state.get("babel_locale") and kept[1] is state.get("babel_domain"):
+            return kept[2]
+    translations = get_translations()
+    babel_state = context.g.__dict__.get("_flask_babel") if context is not None else None
+    if babel_state is not None and babel_state.__dict__.get("babel_locale") is not None:
+        state = babel_state.__dict__
+        state[_KEPT] = (state["babel_locale"], state.get("babel_domain"), translations)
+    return translations
+
+
+def _(string: str, **variables: Any) -> str:
+    """Translate ``string`` into the request's language (Flask-Babel's ``gettext``, with the catalogue
+    looked up once per request); named placeholders are filled after translating."""
+    translated = current_translations().ugettext(string)
+    return translated % variables if variables else translated
+
+
+def install_template_gettext(app: Any) -> None:
+    """Templates' ``_``, ``ngettext`` and ``pgettext`` through :func:`current_translations` (call after
+    Flask-Babel's ``init_app``, which installs its own)."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda text: current_translations().ugettext(text),
+        ngettext=lambda singular, plural, number: current_translations().ungettext(singular, plural, number),
+        pgettext=lambda context, text: current_translations().upgettext(context, text),
+        npgettext=lambda context, singular, plural, number: current_translations().unpgettext(
+            context, singular, plural, number),
+        newstyle=True)
 
 #: Each language named in itself, as the language menu shows it (not translated: a reader looks for
 #: their own language's name). Others fall back to Babel's own name of the language in itself.

@@ -26,6 +26,7 @@ from eduplatform.accounts.services import create_user, link_parent
 from eduplatform.db import db, upgrade_database
 from eduplatform.rate_limits import reset_rate_limits
 from eduplatform.roles import Role
+from eduplatform.schools.help import forget_school_help
 from eduplatform.schools.models import School, SchoolClass
 from eduplatform.schools.services import assign_teacher, create_class, create_school, create_trust, enrol_pupil
 
@@ -98,6 +99,7 @@ def _rollback(request: pytest.FixtureRequest) -> Iterator[None]:
         return
     application: Flask = request.getfixturevalue("app")
     reset_rate_limits(application)  # each test starts with no tries counted
+    forget_school_help()  # ids come round again after each rollback
     state = application.extensions["eduplatform.db"]
     connection = state.engine.execution_options(eduplatform_write=True).connect()
     transaction = connection.begin()

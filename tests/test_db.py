@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import threading
 import time
+from typing import Any
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import select, text
 
 from eduplatform.accounts.models import User
-from eduplatform.db import Base, db, upgrade_database
+from eduplatform.db import Base, db, upgrade_database, write_gate_of
 from eduplatform.roles import Role
 
 
@@ -108,3 +110,35 @@ def test_writers_of_one_process_take_turns_and_a_failed_one_lets_the_next_in(fre
         db.session.execute(text("SELECT 1"))
         db.session.commit()
         assert time.monotonic() - started < 1
+
+
+def _hold_the_write_lock(app: Any, holding: Any, release: Any) -> None:
+    """In a forked worker: open a write transaction, say so, and keep it until told to end it."""
+    app.extensions["eduplatform.db"].engine.dispose(close=False)  # as gunicorn.conf.py's post_fork
+    with app.test_request_context("/", method="POST"):
+        db.session.execute(text("SELECT 1"))  # BEGIN IMMEDIATE: through the gate
+        holding.set()
+        release.wait(10)
+        db.session.commit()
+
+
+def test_workers_forked_from_one_app_queue_on_the_same_gate(fresh_app) -> None:
+    """gunicorn --preload forks workers from the master's app: a writer in one worker holds the gate
+    for the others too, and its commit hands it on (no polling in SQLite's busy handler)."""
+    with fresh_app.app_context():
+        upgrade_database(db.engine)
+        gate = write_gate_of(db.engine)
+    fork = multiprocessing.get_context("fork")
+    holding, release = fork.Event(), fork.Event()
+    worker = fork.Process(target=_hold_the_write_lock, args=(fresh_app, holding, release))
+    worker.start()
+    try:
+        assert holding.wait(10)
+        assert not gate.acquire(timeout=0.2)  # the other worker's writer has the turn
+        release.set()
+        assert gate.acquire(timeout=5)  # handed on at its commit
+        gate.release()
+    finally:
+        release.set()
+        worker.join(10)
+    assert worker.exitcode == 0

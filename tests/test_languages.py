@@ -359,3 +359,26 @@ def test_the_audit_pdf_in_welsh_or_urdu_is_in_that_language(app, client, auth: A
         draft = gettext("Draft: not signed yet.")  # the catalogue's words (English until compiled)
     assert "Records School" in text
     assert " ".join(draft.split()) in text
+
+
+def test_the_kept_catalogue_follows_force_locale_and_refresh(app) -> None:
+    """Strings are looked up in a catalogue kept for the request: a forced language (mail to a Polish
+    parent) and a refreshed choice still translate at once, in Python and in templates."""
+    from flask import render_template_string
+    from flask_babel import force_locale, refresh
+
+    from eduplatform.i18n import _
+
+    with app.test_request_context("/", headers={"Accept-Language": "cy"}):
+        welsh = _("Sign in")
+        assert welsh != "Sign in"
+        with force_locale("pl"):
+            polish = _("Sign in")
+            assert polish not in ("Sign in", welsh)
+            assert render_template_string("{{ _('Sign in') }}") == polish
+        assert _("Sign in") == welsh == render_template_string("{{ _('Sign in') }}")
+        refresh()  # the choice is made again (a new locale object): the same language, found again
+        assert _("Sign in") == welsh
+        assert _("Year %(year)s", year=4) != "Year 4" and "4" in _("Year %(year)s", year=4)
+    with app.test_request_context("/"):
+        assert _("Sign in") == "Sign in"

@@ -77,20 +77,25 @@ def module_statuses_for_many(actor: Any, user_ids: Iterable[int], modules: Itera
     if not modules or not user_ids:
         return {user_id: {m.id: ModuleStatus(ModuleState.NOT_STARTED) for m in modules} for user_id in user_ids}
     oldest = year.start_year - max(years_valid(m.renewal_months) for m in modules) + 1
-    rows = db.session.scalars(select(ModuleCompletion).where(
+    mc = ModuleCompletion
+    # Plain rows, not whole records: a class grid reads hundreds of them.
+    rows = db.session.execute(select(
+        mc.user_id, mc.module_id, mc.academic_year, mc.status, mc.best_percent, mc.attempt_count, mc.completed_at,
+        mc.method, mc.first_percent).where(
         ModuleCompletion.user_id.in_(user_ids),
         ModuleCompletion.module_id.in_([m.id for m in modules]),
         ModuleCompletion.academic_year.between(oldest, year.start_year),
         visible_records(actor, ModuleCompletion.user_id, year),
     ).order_by(ModuleCompletion.academic_year.desc())).all()
-    found: dict[tuple[int, str], list[ModuleCompletion]] = {}
+    found: dict[tuple[int, str], list[Any]] = {}
     for row in rows:
         found.setdefault((row.user_id, row.module_id), []).append(row)
     return {user_id: {module.id: _status_from(found.get((user_id, module.id), []), module, year)
                       for module in modules} for user_id in user_ids}
 
 
-def _status_from(rows: list[ModuleCompletion], module: Module, year: AcademicYear) -> ModuleStatus:
+def _status_from(rows: list[Any], module: Module, year: AcademicYear) -> ModuleStatus:
+    """The state of ``module`` from a person's completion rows (newest year first)."""
     completed = next((r for r in rows if r.status is CompletionStatus.COMPLETED
                       and still_valid(r.academic_year, module.renewal_months, year)), None)
     if completed is not None:
