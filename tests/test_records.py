@@ -227,3 +227,42 @@ def test_a_past_year_counts_what_was_not_done_as_overdue(app, world: RecordsWorl
     groups = {group.key: group for group in run_in_app(app, build).groups}
     assert groups["ks2"].states["overdue"] == groups["ks2"].required > 0
     assert groups["ks2"].states["completed"] == 0
+
+
+def test_an_agreements_state_comes_from_the_text_and_year_of_each_signature(app, world: RecordsWorld) -> None:
+    """Signed: this year's text within its renewal; needs signing again: an older text, or this
+    year's text signed too long ago; the newest signature is the one shown. Read in one pass."""
+    from datetime import timedelta
+
+    from eduplatform.records.models import AgreementSignature, SignatureMethod
+    from eduplatform.reports.rows import agreement_rows
+    from eduplatform.db import utcnow
+
+    current = run_in_app(app, lambda: current_catalogue().agreement_content("ks2-aup", "en").version)
+    year = world.year.start_year
+
+    def sign(person: str, version: str, academic_year: int, days_ago: int) -> None:
+        user = world.people[person]
+        db.session.add(AgreementSignature(
+            school_id=user.school_id, user_id=user.id, agreement_id="ks2-aup", agreement_version=version,
+            locale="en", academic_year=academic_year, method=SignatureMethod.TICKED,
+            signed_at=utcnow() - timedelta(days=days_ago)))
+
+    def add_signatures() -> None:
+        sign("ks2_trying", "0ldtext", year, 1)  # an older text, this year
+        sign("ks2_formula", current, year - 1, 400)  # this year's text, but last year
+        sign("ks2_formula", "0ldtext", year, 2)  # then an older text: the newest
+
+    run_in_app(app, add_signatures)
+
+    def rows() -> dict[str, tuple[str, str | None]]:
+        scope = build_scope([db.session.get(School, world.school.id)], world.year, current_catalogue())
+        found = agreement_rows(scope, Filters(audience="ks2"), year)
+        return {user_id: (status, version) for user_id, status, version in db.session.execute(
+            select(found.c.user_id, found.c.status, found.c.version_signed)
+            .where(found.c.agreement_id == "ks2-aup"))}
+
+    states = run_in_app(app, rows)
+    assert states[world.people["ks2_done"].id] == ("signed", current)
+    assert states[world.people["ks2_trying"].id] == ("needs_signing_again", "0ldtext")
+    assert states[world.people["ks2_formula"].id] == ("needs_signing_again", "0ldtext")

@@ -128,7 +128,15 @@ def population(scope: Scope, current_start_year: int) -> Subquery:
 
     Schools whose programmes define the audiences alike (usually all of them) are read together:
     pupils get their audience from their year group with one ``CASE``, adults one branch per audience.
+    Built once per scope (a page's completion and agreement statements share it).
     """
+    key = ("population", current_start_year)
+    if key not in scope.built:
+        scope.built[key] = _population(scope, current_start_year)
+    return scope.built[key]
+
+
+def _population(scope: Scope, current_start_year: int) -> Subquery:
     year = scope.year.start_year
     year_class = (select(ClassMember.user_id, func.min(ClassMember.class_id).label("class_id"))
                   .join(SchoolClass, SchoolClass.id == ClassMember.class_id)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, literal, select, tuple_
 
 from eduplatform.records.models import AgreementSignature, ConsentDecision, ModuleCompletion, QuizAnswer, QuizAttempt
 from eduplatform.reports import population as pop
@@ -112,10 +112,16 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
     versions = pop.agreement_versions(scope)
     sig = AgreementSignature
     of_scope = and_(sig.school_id.in_(scope.school_ids), sig.academic_year <= year)
-    # Each person's newest signature of each agreement up to this year (a window, not a subquery per row).
+    # One pass over the signatures up to this year: each person's newest signature of each agreement
+    # (a window, not a subquery per row), and the latest year they signed one of this year's texts.
+    this_years_text = tuple_(sig.school_id, sig.agreement_id, sig.locale, sig.agreement_version).in_(
+        select(versions.c.school_id, versions.c.agreement_id, versions.c.locale, versions.c.version))
+    each_agreement = (sig.user_id, sig.agreement_id)
     ranked_all = (select(sig.user_id, sig.agreement_id, sig.signed_at, sig.agreement_version, sig.method,
-                         func.row_number().over(partition_by=(sig.user_id, sig.agreement_id),
-                                                order_by=(sig.signed_at.desc(), sig.id.desc())).label("newest"))
+                         func.row_number().over(partition_by=each_agreement,
+                                                order_by=(sig.signed_at.desc(), sig.id.desc())).label("newest"),
+                         func.max(case((this_years_text, sig.academic_year)))
+                         .over(partition_by=each_agreement).label("signed_year"))
                   .where(of_scope).subquery("ranked_signature"))
     # One row per (person, agreement) already; grouped by those keys all the same, so the database
     # sees that and indexes it for the join (SQLite scans a window's rows once per person otherwise).
@@ -123,14 +129,10 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
     ranked = (select(ranked_all.c.user_id, ranked_all.c.agreement_id,
                      func.max(ranked_all.c.signed_at).label("signed_at"),
                      func.max(ranked_all.c.agreement_version).label("agreement_version"),
-                     func.max(ranked_all.c.method).label("method"))
+                     func.max(ranked_all.c.method).label("method"),
+                     func.max(ranked_all.c.signed_year).label("signed_year"))
               .where(newest).group_by(ranked_all.c.user_id, ranked_all.c.agreement_id).subquery("newest_signature"))
-    # The latest year each person signed one of this year's texts.
-    current = (select(sig.user_id, sig.agreement_id, func.max(sig.academic_year).label("signed_year"))
-               .join(versions, and_(versions.c.school_id == sig.school_id, versions.c.agreement_id == sig.agreement_id,
-                                    versions.c.locale == sig.locale, versions.c.version == sig.agreement_version))
-               .where(of_scope).group_by(sig.user_id, sig.agreement_id).subquery("current_signature"))
-    status = case((current.c.signed_year > year - agreements.c.years_valid, literal("signed")),
+    status = case((ranked.c.signed_year > year - agreements.c.years_valid, literal("signed")),
                   (ranked.c.user_id.is_not(None), literal("needs_signing_again")),
                   else_=literal("not_signed")).label("status")
     rows = (
@@ -141,8 +143,6 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
                                agreements.c.audience_id == people.c.audience_id))
         .outerjoin(ranked, and_(ranked.c.user_id == people.c.user_id,
                                 ranked.c.agreement_id == agreements.c.agreement_id))
-        .outerjoin(current, and_(current.c.user_id == people.c.user_id,
-                                 current.c.agreement_id == agreements.c.agreement_id))
     ).subquery("agreement_row")
     conditions = people_filters(rows, filters)
     if filters.agreement is not None:

@@ -7,7 +7,7 @@ never shows more than the pages behind it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -36,6 +36,8 @@ class Scope:
     trust: Trust | None = None
     #: "Today" for deciding what is overdue: the last day of a past year, today for the current one.
     today: date = date.min
+    #: Parts of the report's SQL built once for the scope and shared by its statements (the population).
+    built: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def school_ids(self) -> list[int]:
