@@ -10,14 +10,8 @@ the bench can print the app's cost beside the least that work can cost on this m
 * ``POST /insert``: one insert transaction (the floor of a quiz submission);
 * ``GET /class-grid?class=<id>&year=<start year>``: a class grid from three statements (pupils,
   completions, signatures);
-* ``GET /progress?year=<start year>&school=<id>...``: the same figures as the Records dashboard in
-  two plain SQL statements: everyone in the schools (pupils by their class's year group, adults by
-  role) times what their audience must do, each with its state (completed, overdue, started, not
-  started; signed or not), counted per audience and state. Simpler than the app where the app does
-  more: only this year's records count (no renewals, no agreement text versions) and leavers are
-  left out rather than placed in their last year group. Needs the ``programme`` (from the bench).
-* ``GET /progress-records?...``: a lower bound: counts of the records that exist, nothing for the
-  people without any.
+* ``GET /progress?year=<start year>&school=<id>...``: the completion and agreement counts of the
+  schools in two plain SQL statements, grouped once.
 
 Served by gunicorn as ``floor_app:from_environment()`` (``FLOOR_DATABASE_URL``,
 ``FLOOR_PAGE_BYTES``); the bench and its test call :func:`create_floor_app`. Nothing but the bench
@@ -27,7 +21,6 @@ calls it; it has no sign-in and must never face a network.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, abort, render_template, request
@@ -53,10 +46,9 @@ _TEMPLATES = {
 {% for module in modules %}<td>{{ statuses.get((pupil.id, module), "not started") }}</td>{% endfor %}
 <td>{{ "yes" if pupil.id in signed else "no" }}</td></tr>{% endfor %}</tbody></table>{% endblock %}""",
     "progress.html": """{% extends "base.html" %}{% block main %}<table>
-{% for row in completions %}<tr><td>{{ row[0] }}</td><td>{{ row.status }}</td><td>{{ row.records }}</td>
-<td>{{ row.people }}</td></tr>{% endfor %}{% for row in agreements %}<tr><td>{{ row[0] }}</td>
-<td>{{ row.status if row.status is defined else "signed" }}</td><td>{{ row.people }}</td></tr>{% endfor %}
-</table>{% endblock %}""",
+{% for row in completions %}<tr><td>{{ row.school_id }}</td><td>{{ row.status }}</td><td>{{ row.records }}</td>
+<td>{{ row.people }}</td></tr>{% endfor %}{% for row in agreements %}<tr><td>{{ row.school_id }}</td>
+<td>signed</td><td>{{ row.people }}</td></tr>{% endfor %}</table>{% endblock %}""",
 }
 #: One paragraph of filler text (about 190 bytes) that the lesson page repeats to reach its size.
 _PARAGRAPH = ("Think before you share: a photo or a message can be copied and kept by anyone who sees it. "
@@ -77,51 +69,8 @@ def _ensure_floor_table(engine: Engine) -> None:
                                 "user_id INTEGER NOT NULL, payload VARCHAR(200) NOT NULL)"))
 
 
-@dataclass(frozen=True)
-class FloorProgramme:
-    """What each audience must do, as the bench reads it from the app's catalogue (for ``/progress``)."""
-
-    #: (audience, module id, due date as YYYY-MM-DD)
-    modules: tuple[tuple[str, str, str], ...]
-    #: (audience, agreement id)
-    agreements: tuple[tuple[str, str], ...]
-    #: (year group, audience) of pupils
-    year_audiences: tuple[tuple[int, str], ...]
-    #: (role, audience) of adults
-    role_audiences: tuple[tuple[str, str], ...]
-    today: str
-
-
-def _values(name: str, columns: str, rows: tuple[tuple[Any, ...], ...], params: dict[str, Any]) -> str:
-    """``name(columns) AS (VALUES (:name_0_0, ...), ...)``, filling ``params``."""
-    rendered = []
-    for number, row in enumerate(rows):
-        keys = [f"{name}_{number}_{index}" for index in range(len(row))]
-        params.update(zip(keys, row, strict=True))
-        rendered.append("(" + ", ".join(f":{key}" for key in keys) + ")")
-    return f"{name}({columns}) AS (VALUES {', '.join(rendered)})"
-
-
-def _people_sql(programme: FloorProgramme, params: dict[str, Any]) -> str:
-    """CTEs down to ``people(user_id, audience_id)`` of the schools in ``:schools``, year ``:year``."""
-    return ", ".join([
-        _values("year_audience", "year_group, audience_id", programme.year_audiences, params),
-        _values("role_audience", "role, audience_id", programme.role_audiences, params),
-        "year_class AS (SELECT m.user_id, min(c.year_group) AS year_group FROM class_member m "
-        "JOIN school_class c ON c.id = m.class_id WHERE c.academic_year = :year AND c.school_id IN :schools "
-        "GROUP BY m.user_id)",
-        "people AS (SELECT u.id AS user_id, a.audience_id FROM user_account u "
-        "JOIN user_role r ON r.user_id = u.id AND r.role = 'pupil' LEFT JOIN year_class y ON y.user_id = u.id "
-        "JOIN year_audience a ON a.year_group = coalesce(y.year_group, u.year_group) "
-        "WHERE u.school_id IN :schools AND u.left_at IS NULL "
-        "UNION SELECT u.id, a.audience_id FROM user_account u JOIN user_role r ON r.user_id = u.id "
-        "JOIN role_audience a ON a.role = r.role WHERE u.school_id IN :schools AND u.left_at IS NULL)",
-    ])
-
-
-def create_floor_app(database_url: str, page_bytes: int = 20_000, programme: FloorProgramme | None = None) -> Flask:
-    """The floor app over ``database_url``; its lesson page is about ``page_bytes`` long; ``/progress``
-    works when given the ``programme``."""
+def create_floor_app(database_url: str, page_bytes: int = 20_000) -> Flask:
+    """The floor app over ``database_url``; its lesson page is about ``page_bytes`` long."""
     app = Flask(__name__)
     app.jinja_loader = DictLoader(_TEMPLATES)  # type: ignore[assignment]
     engine = _engine(database_url)
@@ -190,44 +139,7 @@ def create_floor_app(database_url: str, page_bytes: int = 20_000, programme: Flo
 
     @app.get("/progress")
     def progress() -> str:
-        """The dashboard's figures (everyone x what they must do, per audience and state) in two
-        statements. The bench only."""
-        if programme is None:
-            abort(404)
-        year = request.args.get("year", type=int)
-        schools = request.args.getlist("school", type=int) or [0]
-        expanding = bindparam("schools", expanding=True)
-        params: dict[str, Any] = {"schools": schools, "year": year, "today": programme.today}
-        module_params: dict[str, Any] = dict(params)
-        completions_sql = (
-            "WITH " + _people_sql(programme, module_params) + ", "  # noqa: S608 (placeholders only)
-            + _values("required", "audience_id, module_id, due", programme.modules, module_params) + ", "
-            "person_module AS (SELECT p.audience_id, p.user_id, q.due, "
-            "max(CASE WHEN c.status = 'completed' THEN 1 ELSE 0 END) AS done, count(c.id) AS started "
-            "FROM people p JOIN required q ON q.audience_id = p.audience_id "
-            "LEFT JOIN module_completion c ON c.user_id = p.user_id AND c.module_id = q.module_id "
-            "AND c.academic_year = :year GROUP BY p.audience_id, p.user_id, q.module_id, q.due) "
-            "SELECT audience_id, CASE WHEN done = 1 THEN 'completed' WHEN due < :today THEN 'overdue' "
-            "WHEN started > 0 THEN 'in_progress' ELSE 'not_started' END AS status, count(*) AS records, "
-            "count(DISTINCT user_id) AS people FROM person_module GROUP BY 1, 2")
-        agreement_params: dict[str, Any] = dict(params)
-        agreements_sql = (
-            "WITH " + _people_sql(programme, agreement_params) + ", "  # noqa: S608 (placeholders only)
-            + _values("required", "audience_id, agreement_id", programme.agreements, agreement_params) + " "
-            "SELECT p.audience_id, CASE WHEN EXISTS (SELECT 1 FROM agreement_signature s WHERE s.user_id = p.user_id "
-            "AND s.agreement_id = q.agreement_id AND s.academic_year = :year) THEN 'signed' ELSE 'not_signed' END "
-            "AS status, count(DISTINCT p.user_id) AS people FROM people p JOIN required q "
-            "ON q.audience_id = p.audience_id GROUP BY 1, 2")
-        with engine.connect() as connection:
-            completions = connection.execute(text(completions_sql).bindparams(expanding), module_params).all()
-            agreements = connection.execute(text(agreements_sql).bindparams(expanding), agreement_params).all()
-        return render_template("progress.html", title="Progress", name="Lead", roles=["trust_lead"],
-                               completions=completions, agreements=agreements)
-
-    @app.get("/progress-records")
-    def progress_records() -> str:
-        """Completion and agreement counts of the records that exist, grouped once, in two statements
-        (a lower bound: nothing for people without records). The bench only."""
+        """Completion and agreement counts of the schools, grouped once, in two statements. The bench only."""
         year = request.args.get("year", type=int)
         schools = request.args.getlist("school", type=int) or [0]
         expanding = bindparam("schools", expanding=True)

@@ -306,20 +306,29 @@ def progress_figures(app: Any, rounds: int = 10, lead_rounds: int = 3) -> None:
             db.session.commit()
 
 
-def _progress_row(app: Any, rounds: int, name: str, user_id: int, key: str) -> None:
-    """One line: the person's Records page (median ms, statements) and its floor over the same schools."""
+def progress_floor_ms(app: Any, user_id: int, key: str, rounds: int) -> tuple[float, int]:
+    """The floor of the person's Records page (median ms of :func:`progress_floor` over the schools
+    they see, grouped by ``key``) and the number of people in those schools."""
     from eduplatform.accounts.models import User
     from eduplatform.reports.requests import scope_from_request
 
-    client = signed_in_client(app, user_id)
-    assert client.get("/records").status_code == 200
     engine = app.extensions["eduplatform.db"].engine
-    page_ms, statements = median_ms_and_statements(engine, rounds, lambda: client.get("/records"))
     with app.test_request_context():
         scope = scope_from_request(db.session.get(User, user_id))
         people = db.session.scalar(select(func.count()).select_from(User).where(User.school_id.in_(scope.school_ids)))
         floor_ms, _ = median_ms_and_statements(engine, rounds, lambda: progress_floor(scope, key))
         db.session.rollback()
+    return floor_ms, people
+
+
+def _progress_row(app: Any, rounds: int, name: str, user_id: int, key: str) -> None:
+    """One line: the person's Records page (median ms, statements) and its floor over the same schools."""
+
+    client = signed_in_client(app, user_id)
+    assert client.get("/records").status_code == 200
+    engine = app.extensions["eduplatform.db"].engine
+    page_ms, statements = median_ms_and_statements(engine, rounds, lambda: client.get("/records"))
+    floor_ms, people = progress_floor_ms(app, user_id, key, rounds)
     print(f"  {name:26} ({people:,} people): {page_ms:6.1f} ms, {statements} statements; floor (one plain "
           f"SQL statement) {floor_ms:6.1f} ms; ratio {page_ms / floor_ms:.2f}x (target <= 1.5x)")
 

@@ -21,7 +21,8 @@ answers on 127.0.0.1:5432 (user postgres). For each database:
    sign in more than five people a second.
 4. The class grid and progress (a coordinator's school of 1,000 people; the trust lead's 20,000)
    are measured in-process with each app's test client (median of 15 requests, 3 for the whole
-   trust) and a statement counter.
+   trust) and a statement counter; progress beside the SQL floor of ``bench/records.py`` (the same
+   figures in one plain statement).
 5. Start-up per worker: from gunicorn's ``post_fork`` to ``post_worker_init`` (bench/gunicorn_timing.py),
    of the server above (``--preload``, as ``gunicorn.conf.py`` ships) and of a second one started
    without it.
@@ -50,7 +51,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import requests
 from cryptography.fernet import Fernet
-from floor_app import FloorProgramme, create_floor_app
+from floor_app import create_floor_app
 from http_bench import (
     Arrivals,
     Figure,
@@ -65,7 +66,7 @@ from http_bench import (
     percentile,
     shipped_threads,
 )
-from records import PG_SERVER, build_if_missing, median_ms_and_statements
+from records import PG_SERVER, build_if_missing, median_ms_and_statements, progress_floor_ms
 from records import database_url as trust_database_url
 from sqlalchemy import create_engine, func, select, text
 
@@ -312,68 +313,51 @@ def ms(value: float) -> str:
     return "-" if not math.isfinite(value) else (f"{value:,.0f} ms" if value >= 100 else f"{value:,.1f} ms")
 
 
-def floor_programme(app: Any, school_id: int) -> FloorProgramme:
-    """The programme of ``school_id`` this year, as the floor's ``/progress`` takes it (from the app's
-    own catalogue and programme snapshot, so both count the same modules and agreements)."""
-    from eduplatform.db import db
-    from eduplatform.reports.population import due_date
-    from eduplatform.reports.scope import build_scope
-    from eduplatform.schools.models import School as SchoolModel
-    from eduplatform.schools.years import current_year
-
-    with app.app_context():
-        school = db.session.get(SchoolModel, school_id)
-        year = current_year(school)
-        scope = build_scope([school], year, app.extensions["eduplatform.catalogue"])
-        programme = scope.programme(school_id)
-        return FloorProgramme(
-            modules=tuple((module.audience, module.id, due_date(module.term, year.start_year).isoformat())
-                          for module in programme.modules),
-            agreements=tuple((audience, agreement.id) for agreement in programme.agreements
-                             for audience in sorted(agreement.audiences)),
-            year_audiences=tuple((group, audience.id) for audience in programme.audiences
-                                 if audience.learners == "pupils" for group in sorted(audience.year_groups)),
-            role_audiences=tuple((role, audience.id) for audience in programme.audiences
-                                 if audience.learners != "pupils" for role in sorted(audience.roles)),
-            today=scope.today.isoformat())
-
-
 def in_process_figures(app: Any, floor_url: str, school: School, rounds: int = 15) -> list[Figure]:
-    """Class grid and progress (a coordinator's school, the trust lead's 20 schools): the app's test
-    client beside the floor app's, over the same database; median of ``rounds`` requests (3 for the
-    whole trust, which takes seconds)."""
+    """Class grid and progress (a coordinator's school, the trust lead's 20 schools), through the
+    app's test client; median of ``rounds`` requests (3 for the whole trust, which takes seconds).
+
+    The grid's floor is the floor app's grid (three statements and a bare page). Progress has the
+    SQL floor of ``bench/records.py``: the same figures (everyone times what they must do, with
+    renewals and text versions) in one plain statement, run on its own; beside it, the floor app's
+    page that only counts the records that exist (a lower bound: nothing for people without any).
+    """
     from setup import signed_in
 
-    floor = create_floor_app(floor_url, programme=floor_programme(app, school.school_ids[0]))
+    floor = create_floor_app(floor_url)
     floor_client = floor.test_client()
     app_engine, floor_engine = app.extensions["eduplatform.db"].engine, floor.extensions["floor.engine"]
-    teacher = signed_in(app, school.grid_teacher_id)
-    coordinator, lead = signed_in(app, school.coordinator_id), signed_in(app, school.trust_lead_id)
     every_school = "&".join(f"school={number}" for number in school.school_ids)
-    grid_floor_path = f"/class-grid?class={school.grid_class_id}&year={school.year}"
-    cases = [
-        (f"Teacher's class grid ({school.grid_size} pupils)", teacher, school.grid_path, grid_floor_path, 3.0,
-         rounds),
-        (f"School progress (/records, coordinator: {school.school_people:,} of {school.people:,} people)",
-         coordinator, "/records", f"/progress?year={school.year}&school={school.school_ids[0]}", 1.5, rounds),
-        (f"Trust progress (/records, trust lead: {school.people:,} people)", lead, "/records",
-         f"/progress?year={school.year}&{every_school}", 1.5, 3),
-    ]
     figures = []
-    for what, client, path, floor_path, limit, times in cases:
+
+    say(f"Teacher's class grid ({school.grid_size} pupils)")
+    teacher = signed_in(app, school.grid_teacher_id)
+    grid_floor_path = f"/class-grid?class={school.grid_class_id}&year={school.year}"
+    assert teacher.get(school.grid_path).status_code == 200 and floor_client.get(grid_floor_path).status_code == 200
+    ours, statements = median_ms_and_statements(app_engine, rounds, lambda: teacher.get(school.grid_path))
+    bare, bare_statements = median_ms_and_statements(floor_engine, rounds, lambda: floor_client.get(grid_floor_path))
+    figures.append(goal_at_most(f"Teacher's class grid ({school.grid_size} pupils), test client", ours, bare, 3.0,
+                                "ms", project_text=f"{ms(ours)}, {statements} statements",
+                                floor_text=f"{ms(bare)}, {bare_statements} statements"))
+
+    cases = [
+        (f"School progress (/records, coordinator: {school.school_people:,} of {school.people:,} people)",
+         school.coordinator_id, "audience_id", f"/progress?year={school.year}&school={school.school_ids[0]}", rounds),
+        (f"Trust progress (/records, trust lead: {school.people:,} people)", school.trust_lead_id, "school_id",
+         f"/progress?year={school.year}&{every_school}", 3),
+    ]
+    for what, user_id, key, records_only_path, times in cases:
         say(what)
-        assert client.get(path).status_code == 200, path
-        assert floor_client.get(floor_path).status_code == 200, floor_path
-        ours, statements = median_ms_and_statements(app_engine, times, lambda c=client, p=path: c.get(p))
-        bare, bare_statements = median_ms_and_statements(floor_engine, times, lambda p=floor_path: floor_client.get(p))
-        floor_text = f"{ms(bare)}, {bare_statements} statements"
-        if floor_path.startswith("/progress"):
-            records_only_path = floor_path.replace("/progress", "/progress-records")
-            records_only, _ = median_ms_and_statements(floor_engine, times,
-                                                       lambda p=records_only_path: floor_client.get(p))
-            floor_text += f" (same figures in plain SQL; counting only the records that exist: {ms(records_only)})"
-        figures.append(goal_at_most(f"{what}, test client", ours, bare, limit, "ms",
-                                    project_text=f"{ms(ours)}, {statements} statements", floor_text=floor_text))
+        client = signed_in(app, user_id)
+        assert client.get("/records").status_code == 200
+        ours, statements = median_ms_and_statements(app_engine, times, lambda c=client: c.get("/records"))
+        bare, _people = progress_floor_ms(app, user_id, key, times)
+        records_only, _ = median_ms_and_statements(floor_engine, times,
+                                                   lambda p=records_only_path: floor_client.get(p))
+        figures.append(goal_at_most(
+            f"{what}, test client", ours, bare, 1.5, "ms", project_text=f"{ms(ours)}, {statements} statements",
+            floor_text=f"{ms(bare)}: the same figures in one plain SQL statement (only counting the records "
+                       f"that exist: {ms(records_only)})"))
     floor_engine.dispose()
     return figures
 

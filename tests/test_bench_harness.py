@@ -7,7 +7,6 @@ its statistics, its table and goals, and that every floor route answers over a s
 from __future__ import annotations
 
 import math
-import re
 import sqlite3
 import sys
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 pytest.importorskip("gunicorn")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
-from floor_app import FLOOR_TABLE, FloorProgramme, create_floor_app
+from floor_app import FLOOR_TABLE, create_floor_app
 from http_bench import (
     Figure,
     goal_absolute,
@@ -72,32 +71,20 @@ def floor_client(tmp_path: Path):
     with sqlite3.connect(path) as connection:
         connection.executescript("""
             CREATE TABLE user_account (id INTEGER PRIMARY KEY, username TEXT, first_name TEXT, last_name TEXT,
-                                       password_hash TEXT, school_id INTEGER, year_group INTEGER, left_at TEXT);
+                                       password_hash TEXT, school_id INTEGER);
             CREATE TABLE user_role (user_id INTEGER, role TEXT);
-            CREATE TABLE school_class (id INTEGER PRIMARY KEY, school_id INTEGER, academic_year INTEGER,
-                                       year_group INTEGER);
             CREATE TABLE class_member (class_id INTEGER, user_id INTEGER);
-            CREATE TABLE module_completion (id INTEGER PRIMARY KEY, school_id INTEGER, user_id INTEGER,
-                                            module_id TEXT, status TEXT, academic_year INTEGER);
-            CREATE TABLE agreement_signature (school_id INTEGER, user_id INTEGER, agreement_id TEXT,
-                                              academic_year INTEGER);
-            INSERT INTO user_role VALUES (1, 'pupil'), (2, 'pupil'), (3, 'staff');
-            INSERT INTO school_class VALUES (5, 1, 2026, 4);
-            INSERT INTO class_member VALUES (5, 1), (5, 2);
-            INSERT INTO module_completion VALUES (1, 1, 1, 'ks2-sharing', 'completed', 2026),
-                                                 (2, 1, 2, 'ks2-sharing', 'in_progress', 2026);
-            INSERT INTO agreement_signature VALUES (1, 1, 'ks2-aup', 2026);
+            CREATE TABLE module_completion (school_id INTEGER, user_id INTEGER, module_id TEXT, status TEXT,
+                                            academic_year INTEGER);
+            CREATE TABLE agreement_signature (school_id INTEGER, user_id INTEGER, academic_year INTEGER);
+            INSERT INTO user_role VALUES (1, 'pupil');
+            INSERT INTO class_member VALUES (5, 1);
+            INSERT INTO module_completion VALUES (1, 1, 'ks2-sharing', 'completed', 2026);
+            INSERT INTO agreement_signature VALUES (1, 1, 2026);
         """)
-        connection.execute("INSERT INTO user_account VALUES (1, 'ada', 'Ada', 'Lovelace', ?, 1, 3, NULL)",
+        connection.execute("INSERT INTO user_account VALUES (1, 'ada', 'Ada', 'Lovelace', ?, 1)",
                            (generate_password_hash("right", method="pbkdf2:sha256:1000"),))
-        connection.execute("INSERT INTO user_account VALUES (2, 'bo', 'Bo', 'Lee', NULL, 1, 4, NULL), "
-                           "(3, 'cy', 'Cy', 'Staff', NULL, 1, NULL, NULL)")
-    programme = FloorProgramme(
-        modules=(("ks2", "ks2-sharing", "2026-12-31"), ("ks2", "ks2-late", "2026-10-31"),
-                 ("staff", "staff-induction", "2026-12-31")),
-        agreements=(("ks2", "ks2-aup"),), year_audiences=((3, "ks2"), (4, "ks2")),
-        role_audiences=(("staff", "staff"),), today="2026-11-29")
-    app = create_floor_app(f"sqlite:///{path}", page_bytes=5_000, programme=programme)
+    app = create_floor_app(f"sqlite:///{path}", page_bytes=5_000)
     yield app.test_client(), path
     app.extensions["floor.engine"].dispose()
 
@@ -116,11 +103,4 @@ def test_floor_routes_answer(floor_client) -> None:
     grid = client.get("/class-grid?class=5&year=2026")
     assert grid.status_code == 200 and b"completed" in grid.data and b"yes" in grid.data
     progress = client.get("/progress?year=2026&school=1")
-    assert progress.status_code == 200
-    cells = [re.findall(r"<td>([^<]*)</td>", row) for row in progress.get_data(as_text=True).split("<tr>")[1:]]
-    # Pupils 1 and 2 (year 4 by their class: KS2) and one member of staff, each with what they must do.
-    assert sorted(cells) == sorted([
-        ["ks2", "completed", "1", "1"], ["ks2", "in_progress", "1", "1"], ["ks2", "overdue", "2", "2"],
-        ["staff", "not_started", "1", "1"], ["ks2", "signed", "1"], ["ks2", "not_signed", "1"]])
-    records_only = client.get("/progress-records?year=2026&school=1")
-    assert records_only.status_code == 200 and b"completed" in records_only.data
+    assert progress.status_code == 200 and b"completed" in progress.data
