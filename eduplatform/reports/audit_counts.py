@@ -92,7 +92,7 @@ def count_year(scope: Scope, current_start_year: int, class_signing_audience: st
                       completions.c.method)):
         counts.methods[(school_id, audience_id, module_id)][method or "self"] = number
 
-    agreements = records.agreement_rows(scope, everyone, current_start_year)
+    agreements = records.agreement_rows(scope, everyone, current_start_year, states_only=True)
     for school_id, audience_id, agreement_id, state, _rows, number in db.session.execute(
             records.count_by(agreements, "school_id", "audience_id", "agreement_id")):
         counts.agreement_states[(school_id, audience_id, agreement_id)][state] = number

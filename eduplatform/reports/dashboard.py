@@ -95,8 +95,8 @@ def build_dashboard(scope: Scope, filters: records.Filters, current_start_year: 
         return groups[key]
 
     for part, key, state, first, second in db.session.execute(
-            _completion_figures(records.completion_rows(scope, filters.without("status"), current_start_year),
-                                dimension)):
+            _completion_figures(records.completion_rows(scope, filters.without("status"), current_start_year,
+                                                        states_only=True), dimension)):
         if part == "state":
             group(key).states[state] += first
             total.states[state] += first
@@ -105,7 +105,8 @@ def build_dashboard(scope: Scope, filters: records.Filters, current_start_year: 
         else:
             total.people, total.modules = first, second
     if level != "module":
-        agreements = records.agreement_rows(scope, filters.without("status", "module"), current_start_year)
+        agreements = records.agreement_rows(scope, filters.without("status", "module"), current_start_year,
+                                            states_only=True)
         for key, state, _rows, people in db.session.execute(records.count_by(agreements, dimension)):
             group(key).agreement_people += people
             total.agreement_people += people

@@ -59,12 +59,15 @@ def people_filters(rows: Any, filters: Filters) -> list[object]:
     return conditions
 
 
-def completion_rows(scope: Scope, filters: Filters, current_start_year: int) -> Subquery:
+def completion_rows(scope: Scope, filters: Filters, current_start_year: int, *,
+                    states_only: bool = False) -> Subquery:
     """One row per (person, audience, required module) of the year, with its state.
 
     Columns: user_id, school_id, audience_id, year_group, class_id, module_id, term, due, position,
     completed_at, method, best_percent, first_percent (the year's first attempt), attempts, status.
     A module renewed every two years counts as done when completed this year or last.
+    ``states_only`` (figures that only count states): the same rows and states, without method,
+    scores and attempts, which the database then need not work out.
     """
     year = scope.year.start_year
     people = pop.population(scope, current_start_year)
@@ -76,11 +79,12 @@ def completion_rows(scope: Scope, filters: Filters, current_start_year: int) -> 
         select(people.c.user_id, people.c.school_id, people.c.audience_id, people.c.year_group, people.c.class_id,
                modules.c.module_id, modules.c.term, modules.c.due, modules.c.position,
                func.max(case((counted, mc.completed_at))).label("completed_at"),
-               func.max(case((counted, mc.method))).label("method"),
                func.max(case((this_year, 1), else_=0)).label("started"),
-               func.max(case((this_year, mc.best_percent))).label("best_percent"),
-               func.max(case((this_year, mc.first_percent))).label("first_percent"),
-               func.coalesce(func.sum(case((this_year, mc.attempt_count), else_=0)), 0).label("attempts"))
+               *(() if states_only else (
+                   func.max(case((counted, mc.method))).label("method"),
+                   func.max(case((this_year, mc.best_percent))).label("best_percent"),
+                   func.max(case((this_year, mc.first_percent))).label("first_percent"),
+                   func.coalesce(func.sum(case((this_year, mc.attempt_count), else_=0)), 0).label("attempts"))))
         .join(modules, and_(modules.c.school_id == people.c.school_id, modules.c.audience_id == people.c.audience_id))
         .outerjoin(mc, and_(mc.user_id == people.c.user_id, mc.module_id == modules.c.module_id,
                             mc.academic_year > year - modules.c.years_valid, mc.academic_year <= year))
@@ -99,12 +103,15 @@ def completion_rows(scope: Scope, filters: Filters, current_start_year: int) -> 
     return select(rows).where(*conditions).subquery("completion")
 
 
-def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> Subquery:
+def agreement_rows(scope: Scope, filters: Filters, current_start_year: int, *,
+                   states_only: bool = False) -> Subquery:
     """One row per (person, audience, required agreement) of the year, with its state.
 
     Columns: user_id, school_id, audience_id, year_group, class_id, agreement_id, position,
     signed_at, version_signed, method, status. "signed": a text of this year's programme, signed
     within its renewal period; "needs_signing_again": signed before, but an older text or too long ago.
+    ``states_only`` (figures that only count states): the same rows and states without the newest
+    signature's details, so the signatures are grouped once instead of ranked.
     """
     year = scope.year.start_year
     people = pop.population(scope, current_start_year)
@@ -112,33 +119,39 @@ def agreement_rows(scope: Scope, filters: Filters, current_start_year: int) -> S
     versions = pop.agreement_versions(scope)
     sig = AgreementSignature
     of_scope = and_(sig.school_id.in_(scope.school_ids), sig.academic_year <= year)
-    # One pass over the signatures up to this year: each person's newest signature of each agreement
-    # (a window, not a subquery per row), and the latest year they signed one of this year's texts.
+    # One pass over the signatures up to this year: the latest year each person signed one of this
+    # year's texts, and (unless states_only) their newest signature (a window, not a subquery per row).
     this_years_text = tuple_(sig.school_id, sig.agreement_id, sig.locale, sig.agreement_version).in_(
         select(versions.c.school_id, versions.c.agreement_id, versions.c.locale, versions.c.version))
     each_agreement = (sig.user_id, sig.agreement_id)
-    ranked_all = (select(sig.user_id, sig.agreement_id, sig.signed_at, sig.agreement_version, sig.method,
-                         func.row_number().over(partition_by=each_agreement,
-                                                order_by=(sig.signed_at.desc(), sig.id.desc())).label("newest"),
-                         func.max(case((this_years_text, sig.academic_year)))
-                         .over(partition_by=each_agreement).label("signed_year"))
-                  .where(of_scope).subquery("ranked_signature"))
-    # One row per (person, agreement) already; grouped by those keys all the same, so the database
-    # sees that and indexes it for the join (SQLite scans a window's rows once per person otherwise).
-    newest = ranked_all.c.newest == 1
-    ranked = (select(ranked_all.c.user_id, ranked_all.c.agreement_id,
-                     func.max(ranked_all.c.signed_at).label("signed_at"),
-                     func.max(ranked_all.c.agreement_version).label("agreement_version"),
-                     func.max(ranked_all.c.method).label("method"),
-                     func.max(ranked_all.c.signed_year).label("signed_year"))
-              .where(newest).group_by(ranked_all.c.user_id, ranked_all.c.agreement_id).subquery("newest_signature"))
+    signed_year = func.max(case((this_years_text, sig.academic_year)))
+    if states_only:
+        ranked = (select(sig.user_id, sig.agreement_id, signed_year.label("signed_year")).where(of_scope)
+                  .group_by(*each_agreement).subquery("newest_signature"))
+        details: tuple[Any, ...] = ()
+    else:
+        ranked_all = (select(sig.user_id, sig.agreement_id, sig.signed_at, sig.agreement_version, sig.method,
+                             func.row_number().over(partition_by=each_agreement,
+                                                    order_by=(sig.signed_at.desc(), sig.id.desc())).label("newest"),
+                             signed_year.over(partition_by=each_agreement).label("signed_year"))
+                      .where(of_scope).subquery("ranked_signature"))
+        # One row per (person, agreement) already; grouped by those keys all the same, so the database
+        # sees that and indexes it for the join (SQLite scans a window's rows once per person otherwise).
+        newest = ranked_all.c.newest == 1
+        ranked = (select(ranked_all.c.user_id, ranked_all.c.agreement_id,
+                         func.max(ranked_all.c.signed_at).label("signed_at"),
+                         func.max(ranked_all.c.agreement_version).label("agreement_version"),
+                         func.max(ranked_all.c.method).label("method"),
+                         func.max(ranked_all.c.signed_year).label("signed_year"))
+                  .where(newest).group_by(ranked_all.c.user_id, ranked_all.c.agreement_id)
+                  .subquery("newest_signature"))
+        details = (ranked.c.signed_at, ranked.c.agreement_version.label("version_signed"), ranked.c.method)
     status = case((ranked.c.signed_year > year - agreements.c.years_valid, literal("signed")),
                   (ranked.c.user_id.is_not(None), literal("needs_signing_again")),
                   else_=literal("not_signed")).label("status")
     rows = (
         select(people.c.user_id, people.c.school_id, people.c.audience_id, people.c.year_group, people.c.class_id,
-               agreements.c.agreement_id, agreements.c.position, ranked.c.signed_at,
-               ranked.c.agreement_version.label("version_signed"), ranked.c.method, status)
+               agreements.c.agreement_id, agreements.c.position, *details, status)
         .join(agreements, and_(agreements.c.school_id == people.c.school_id,
                                agreements.c.audience_id == people.c.audience_id))
         .outerjoin(ranked, and_(ranked.c.user_id == people.c.user_id,
