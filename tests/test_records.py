@@ -234,9 +234,9 @@ def test_an_agreements_state_comes_from_the_text_and_year_of_each_signature(app,
     year's text signed too long ago; the newest signature is the one shown. Read in one pass."""
     from datetime import timedelta
 
+    from eduplatform.db import utcnow
     from eduplatform.records.models import AgreementSignature, SignatureMethod
     from eduplatform.reports.rows import agreement_rows
-    from eduplatform.db import utcnow
 
     current = run_in_app(app, lambda: current_catalogue().agreement_content("ks2-aup", "en").version)
     year = world.year.start_year
