@@ -19,10 +19,11 @@ ALL_RIGHT = {"q_q1": "b", "q_q2": ["a", "c"], "q_q3": "true", "q_q4": "false"}
 HALF_RIGHT = {"q_q1": "b", "q_q2": ["a"], "q_q3": "true", "q_q4": "true"}
 
 
-def quiz_form(client) -> dict[str, str]:
-    page = client.get(QUIZ).get_data(as_text=True)
+def quiz_form(client, quiz: str = QUIZ) -> dict[str, str]:
+    """The hidden fields of the quiz page at ``quiz`` (the CSRF token and a new submission token)."""
+    page = client.get(quiz).get_data(as_text=True)
     token = re.search(r'name="submission_token" type="hidden" value="([^"]+)"', page).group(1)
-    return {"csrf_token": csrf_token(client, QUIZ), "submission_token": token}
+    return {"csrf_token": csrf_token(client, quiz), "submission_token": token}
 
 
 def submit(client, answers: dict, form: dict | None = None):

@@ -22,13 +22,21 @@ from tests.test_learning import ALL_RIGHT, MODULE, QUIZ, quiz_form
 TABS = 6
 
 
-def _pupil(app: Any) -> str:
+GOVERNORS_QUIZ = "/modules/governors-duties/quiz"
+
+
+def _learner(app: Any, slug: str, username: str, role: Role, **details: Any) -> str:
+    """A school of its own with one learner who signs in with ``PASSWORD``; their username."""
     with app.app_context():
-        school = create_school(name="Tabs", slug="tabs")
-        create_user(username="two.tabs", first_name="Two", last_name="Tabs", roles={Role.PUPIL},
-                    school_id=school.id, year_group=5, password=PASSWORD)
+        school = create_school(name=slug.title(), slug=slug)
+        create_user(username=username, first_name="Tab", last_name="Learner", roles={role},
+                    school_id=school.id, password=PASSWORD, **details)
         db.session.commit()
-    return "two.tabs"
+    return username
+
+
+def _pupil(app: Any) -> str:
+    return _learner(app, "tabs", "two.tabs", Role.PUPIL, year_group=5)
 
 
 def _tabs(app: Any, username: str) -> list[Auth]:
@@ -74,27 +82,14 @@ def test_parallel_passing_submissions_of_an_adult_issue_one_current_certificate(
     superseded (every later certificate would supersede the first; a race could leave two current)."""
     from eduplatform.records.models import Certificate
 
-    with concurrent_app.app_context():
-        school = create_school(name="Board", slug="board")
-        create_user(username="gov.tabs", first_name="Gov", last_name="Tabs", roles={Role.GOVERNOR},
-                    school_id=school.id, password=PASSWORD)
-        db.session.commit()
-    tabs = _tabs(concurrent_app, "gov.tabs")
-    module = "/modules/governors-duties"
-    lesson = f"{module}/lessons/governors-duties-oversight"
+    tabs = _tabs(concurrent_app, _learner(concurrent_app, "board", "gov.tabs", Role.GOVERNOR))
+    lesson = "/modules/governors-duties/lessons/governors-duties-oversight"
     read = tabs[0].client.post(f"{lesson}/read", data={"csrf_token": csrf_token(tabs[0].client, lesson)})
     assert read.status_code == 302
-    quiz = f"{module}/quiz"
-
-    def form(tab: Auth) -> dict[str, str]:
-        page = tab.client.get(quiz).get_data(as_text=True)
-        token = page.split('name="submission_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-        return {"csrf_token": csrf_token(tab.client, quiz), "submission_token": token, "q_q1": "true", "q_q2": "b"}
-
-    forms = [(tab, form(tab)) for tab in tabs]
+    forms = [(tab, {**quiz_form(tab.client, GOVERNORS_QUIZ), "q_q1": "true", "q_q2": "b"}) for tab in tabs]
     statuses: list[int] = []
-    assert run_together(*[lambda tab=tab, data=data: statuses.append(tab.client.post(quiz, data=data).status_code)
-                          for tab, data in forms]) == []
+    assert run_together(*[lambda tab=tab, data=data: statuses.append(
+        tab.client.post(GOVERNORS_QUIZ, data=data).status_code) for tab, data in forms]) == []
     assert statuses == [302] * TABS
     with concurrent_app.app_context():
         certificates = db.session.scalars(select(Certificate)).all()
@@ -106,23 +101,11 @@ def test_parallel_passing_submissions_of_an_adult_issue_one_current_certificate(
 def test_parallel_submissions_of_an_adult_keep_the_daily_cap(concurrent_app) -> None:
     """Six tabs of a governor submit at once: the fixture's governors may try twice a day, so two
     attempts are recorded and the other tabs are told to try again tomorrow (no 500, no third)."""
-    with concurrent_app.app_context():
-        school = create_school(name="Daily", slug="daily-cap")
-        create_user(username="gov.daily", first_name="Gov", last_name="Daily", roles={Role.GOVERNOR},
-                    school_id=school.id, password=PASSWORD)
-        db.session.commit()
-    tabs = _tabs(concurrent_app, "gov.daily")
-    quiz = "/modules/governors-duties/quiz"
-
-    def form(tab: Auth) -> dict[str, str]:
-        page = tab.client.get(quiz).get_data(as_text=True)
-        token = page.split('name="submission_token" type="hidden" value="', 1)[1].split('"', 1)[0]
-        return {"csrf_token": csrf_token(tab.client, quiz), "submission_token": token, "q_q1": "false", "q_q2": "a"}
-
-    forms = [(tab, form(tab)) for tab in tabs]
+    tabs = _tabs(concurrent_app, _learner(concurrent_app, "daily-cap", "gov.daily", Role.GOVERNOR))
+    forms = [(tab, {**quiz_form(tab.client, GOVERNORS_QUIZ), "q_q1": "false", "q_q2": "a"}) for tab in tabs]
     locations: list[str] = []
-    assert run_together(*[lambda tab=tab, data=data: locations.append(tab.client.post(quiz, data=data).location or "")
-                          for tab, data in forms]) == []
+    assert run_together(*[lambda tab=tab, data=data: locations.append(
+        tab.client.post(GOVERNORS_QUIZ, data=data).location or "") for tab, data in forms]) == []
     assert len(locations) == TABS
     assert sum("/attempts/" in location for location in locations) == 2
     assert sorted(location for location in locations if "/attempts/" not in location) == [

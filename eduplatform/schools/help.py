@@ -43,24 +43,25 @@ _WATCHED = (User, UserDuty, SchoolHelpContact, School)
 _WATCHED_TABLES = frozenset(model.__tablename__ for model in _WATCHED)
 
 
-def safeguarding_leads(school_id: int) -> list[tuple[User, Duty]]:
-    """The school's current DSL(s) then deputies, by name (people who left or are disabled are not named)."""
+def _current_leads(school_id: int, *columns: Any) -> list[Any]:
+    """``columns`` and the duty of the school's current DSL(s) then deputies, by name (people who left
+    or are disabled are not named): one statement."""
     rows = db.session.execute(
-        select(User, UserDuty.duty).join(UserDuty, UserDuty.user_id == User.id)
+        select(*columns, UserDuty.duty).join(UserDuty, UserDuty.user_id == User.id)
         .where(User.school_id == school_id, User.left_at.is_(None), User.disabled_at.is_(None))
         .order_by(User.last_name, User.first_name, User.id)).all()
-    return sorted(((user, duty) for user, duty in rows), key=lambda row: row[1] is not Duty.DSL)
+    return sorted(rows, key=lambda row: row[-1] is not Duty.DSL)
+
+
+def safeguarding_leads(school_id: int) -> list[tuple[User, Duty]]:
+    """The school's current DSL(s) then deputies, as whole accounts (the settings page links to them)."""
+    return [(user, duty) for user, duty in _current_leads(school_id, User)]
 
 
 def _lead_names(school_id: int) -> list[tuple[str, Duty]]:
-    """The names of :func:`safeguarding_leads`, DSLs first: one light statement (no whole accounts),
-    as every lesson page shows them."""
-    rows = db.session.execute(
-        select(User.first_name, User.last_name, UserDuty.duty).join(UserDuty, UserDuty.user_id == User.id)
-        .where(User.school_id == school_id, User.left_at.is_(None), User.disabled_at.is_(None))
-        .order_by(User.last_name, User.first_name, User.id)).all()
-    return sorted(((f"{first} {last}".strip(), duty) for first, last, duty in rows),
-                  key=lambda row: row[1] is not Duty.DSL)
+    """The names of :func:`safeguarding_leads` only (no whole accounts), for the help box."""
+    return [(f"{first} {last}".strip(), duty)
+            for first, last, duty in _current_leads(school_id, User.first_name, User.last_name)]
 
 
 def _own_help(school_id: int) -> _SchoolHelp:
